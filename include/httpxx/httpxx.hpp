@@ -1,0 +1,20 @@
+#pragma once
+// The whole public API of httpxx.
+
+#include "httpxx/api.hpp"
+#include "httpxx/async_client.hpp"
+#include "httpxx/auth.hpp"
+#include "httpxx/client.hpp"
+#include "httpxx/client_options.hpp"
+#include "httpxx/config.hpp"
+#include "httpxx/cookies.hpp"
+#include "httpxx/duration.hpp"
+#include "httpxx/errors.hpp"
+#include "httpxx/file.hpp"
+#include "httpxx/headers.hpp"
+#include "httpxx/query_params.hpp"
+#include "httpxx/request.hpp"
+#include "httpxx/response.hpp"
+#include "httpxx/transport.hpp"
+#include "httpxx/url.hpp"
+#include "httpxx/version.hpp"

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include <asio/awaitable.hpp>
+
+namespace httpxx::detail {
+
+// The body of a response, read on demand from its connection. The stream owns the connection's
+// pool lease: reading to the end returns the connection to the pool; close() (or destruction)
+// before the end closes the connection instead, since its framing position is lost.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Appends the next raw (still content-encoded) bytes of the body to out. Returns false once
+  // the body has ended (nothing appended then). Throws the public exception of the failure
+  // (ReadTimeout, RemoteProtocolError, ReadError...).
+  virtual asio::awaitable<bool> read_some(std::string& out) = 0;
+  // Abandons the rest of the body. Idempotent; a no-op once the body has ended.
+  virtual void close() noexcept = 0;
+};
+
+}  // namespace httpxx::detail
