@@ -1,1 +1,181 @@
-// Filled in by its area's implementation.
+#include "httpxx/headers.hpp"
+
+#include <array>
+#include <cstdint>
+
+#include "httpxx/errors.hpp"
+
+namespace httpxx {
+
+namespace {
+
+// tchar of RFC 9110 section 5.6.2: the characters a field name (a token) may contain.
+constexpr std::array<bool, 256> make_tchar_table() {
+  std::array<bool, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
+  return table;
+}
+constexpr std::array<bool, 256> tchar_table = make_tchar_table();
+
+constexpr unsigned char ascii_lower(unsigned char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
+}
+
+bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
+
+// A field name quoted for an error message: printable ASCII as is, anything else as \xNN, so a
+// message can never smuggle a line break into a log.
+std::string printable_name(std::string_view name) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char ch : name) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f) {
+      out += ch;
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    }
+  }
+  return out;
+}
+
+void validate_name(std::string_view name) {
+  bool valid = !name.empty();
+  for (char c : name) valid = valid && tchar_table[static_cast<unsigned char>(c)];
+  if (!valid) {
+    throw LocalProtocolError("header name '" + printable_name(name) +
+                             "' is not a token (RFC 9110 section 5.1)");
+  }
+}
+
+// RFC 9110 section 5.5: a field value carries no leading or trailing whitespace, and CR, LF and
+// NUL must never reach the wire (they would split or truncate the field). The message names the
+// field but never shows the value, which may be a credential.
+void normalize_value(std::string_view name, std::string& value) {
+  std::size_t first = 0;
+  std::size_t last = value.size();
+  while (first < last && is_ows(value[first])) ++first;
+  while (last > first && is_ows(value[last - 1])) --last;
+  if (first != 0 || last != value.size()) value = value.substr(first, last - first);
+  for (char c : value) {
+    if (c == '\r' || c == '\n' || c == '\0') {
+      throw LocalProtocolError("header '" + printable_name(name) +
+                               "' value contains CR, LF or NUL (RFC 9110 section 5.5)");
+    }
+  }
+}
+
+}  // namespace
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    // Equal bytes are the common case; only then fold case.
+    if (x != y && ascii_lower(x) != ascii_lower(y)) return false;
+  }
+  return true;
+}
+
+Headers::Headers(std::initializer_list<value_type> items) {
+  items_.reserve(items.size());
+  for (const auto& [name, value] : items) add(name, value);
+}
+
+std::optional<std::string> Headers::get(std::string_view name) const {
+  std::optional<std::string> joined;
+  for (const auto& [key, value] : items_) {
+    if (!iequals(key, name)) continue;
+    if (joined) {
+      joined->append(", ").append(value);
+    } else {
+      joined = value;
+    }
+  }
+  return joined;
+}
+
+std::vector<std::string> Headers::get_list(std::string_view name) const {
+  std::vector<std::string> values;
+  for (const auto& [key, value] : items_) {
+    if (iequals(key, name)) values.push_back(value);
+  }
+  return values;
+}
+
+void Headers::set(std::string name, std::string value) {
+  validate_name(name);
+  normalize_value(name, value);
+  // Like httpx: the first field of that name takes the new name and value in place, the others go.
+  auto first = items_.end();
+  for (auto it = items_.begin(); it != items_.end();) {
+    if (!iequals(it->first, name)) {
+      ++it;
+    } else if (first == items_.end()) {
+      first = it;
+      ++it;
+    } else {
+      const auto offset = first - items_.begin();
+      it = items_.erase(it);
+      first = items_.begin() + offset;
+    }
+  }
+  if (first == items_.end()) {
+    items_.emplace_back(std::move(name), std::move(value));
+  } else {
+    first->first = std::move(name);
+    first->second = std::move(value);
+  }
+}
+
+void Headers::add(std::string name, std::string value) {
+  validate_name(name);
+  normalize_value(name, value);
+  items_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::add_unchecked(std::string name, std::string value) {
+  items_.emplace_back(std::move(name), std::move(value));
+}
+
+std::size_t Headers::remove(std::string_view name) {
+  const auto before = items_.size();
+  std::erase_if(items_, [name](const value_type& item) { return iequals(item.first, name); });
+  return before - items_.size();
+}
+
+bool Headers::contains(std::string_view name) const { return find(name) != nullptr; }
+
+const std::string* Headers::find(std::string_view name) const noexcept {
+  for (const auto& [key, value] : items_) {
+    if (iequals(key, name)) return &value;
+  }
+  return nullptr;
+}
+
+void Headers::update(const Headers& other) {
+  // httpx's Headers.update: our fields of every name in other go, then other's are appended.
+  // other's fields are already validated, so they are appended as they are.
+  if (&other == this) return;
+  for (const auto& [name, value] : other.items_) remove(name);
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+bool operator==(const Headers& a, const Headers& b) {
+  if (a.items_.size() != b.items_.size()) return false;
+  for (std::size_t i = 0; i < a.items_.size(); ++i) {
+    if (!iequals(a.items_[i].first, b.items_[i].first) ||
+        a.items_[i].second != b.items_[i].second) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace httpxx

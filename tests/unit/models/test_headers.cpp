@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "httpxx/errors.hpp"
+#include "httpxx/headers.hpp"
+
+using httpxx::Headers;
+
+TEST_CASE("iequals folds ASCII case only") {
+  CHECK(httpxx::iequals("Content-Type", "content-type"));
+  CHECK(httpxx::iequals("", ""));
+  CHECK_FALSE(httpxx::iequals("Content-Type", "Content-Typ"));
+  CHECK_FALSE(httpxx::iequals("a-b", "a_b"));
+  // '@' and '`' differ from each other by 0x20 but are not letters.
+  CHECK_FALSE(httpxx::iequals("@", "`"));
+  CHECK_FALSE(httpxx::iequals("[", "{"));
+  CHECK_FALSE(httpxx::iequals("\xc4", "\xe4"));
+}
+
+TEST_CASE("Headers keep wire order and original case") {
+  Headers h{{"Content-Type", "text/plain"}, {"X-A", "1"}, {"x-a", "2"}};
+  REQUIRE(h.size() == 3);
+  auto it = h.begin();
+  CHECK(it->first == "Content-Type");
+  ++it;
+  CHECK(it->first == "X-A");
+  ++it;
+  CHECK(it->first == "x-a");
+  CHECK(h.get("CONTENT-TYPE") == "text/plain");
+  CHECK(h.get("x-A") == "1, 2");
+  CHECK(h.get_list("X-a") == std::vector<std::string>{"1", "2"});
+  CHECK_FALSE(h.get("missing").has_value());
+  CHECK(h.get_list("missing").empty());
+  CHECK(h.contains("content-type"));
+  CHECK_FALSE(h.contains("content"));
+}
+
+TEST_CASE("set replaces every field of a name at the first one's position") {
+  Headers h{{"A", "1"}, {"B", "2"}, {"a", "3"}, {"C", "4"}, {"A", "5"}};
+  h.set("a", "new");
+  REQUIRE(h.size() == 3);
+  auto it = h.begin();
+  CHECK(it->first == "a");
+  CHECK(it->second == "new");
+  CHECK((++it)->first == "B");
+  CHECK((++it)->first == "C");
+  h.set("D", "appended");
+  CHECK(std::prev(h.end())->first == "D");
+}
+
+TEST_CASE("add appends, remove counts, find does not copy") {
+  Headers h;
+  CHECK(h.empty());
+  h.add("Set-Cookie", "a=1");
+  h.add("set-cookie", "b=2");
+  h.add("Other", "x");
+  const std::string* first = h.find("SET-COOKIE");
+  REQUIRE(first != nullptr);
+  CHECK(*first == "a=1");
+  CHECK(first == &h.begin()->second);
+  CHECK(h.find("absent") == nullptr);
+  CHECK(h.remove("Set-Cookie") == 2);
+  CHECK(h.remove("Set-Cookie") == 0);
+  CHECK(h.size() == 1);
+  h.clear();
+  CHECK(h.empty());
+}
+
+TEST_CASE("values lose surrounding whitespace (RFC 9110 section 5.5)") {
+  Headers h;
+  h.add("X", " \t padded value\t ");
+  CHECK(h.get("x") == "padded value");
+  h.set("Y", "   ");
+  CHECK(h.get("y") == "");
+  h.set("Z", "inner  space");
+  CHECK(h.get("z") == "inner  space");
+}
+
+TEST_CASE("header injection is refused without echoing the value") {
+  Headers h;
+  try {
+    h.set("Authorization", "Bearer secret\r\nX-Injected: 1");
+    FAIL("no exception");
+  } catch (const httpxx::LocalProtocolError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("Authorization") != std::string::npos);
+    CHECK(message.find("secret") == std::string::npos);
+  }
+  CHECK_THROWS_AS(h.add("X", "a\nb"), httpxx::LocalProtocolError);
+  CHECK_THROWS_AS(h.add("X", std::string("a\0b", 3)), httpxx::LocalProtocolError);
+  CHECK_THROWS_AS(h.add("Bad Name", "v"), httpxx::LocalProtocolError);
+  CHECK_THROWS_AS(h.add("", "v"), httpxx::LocalProtocolError);
+  CHECK_THROWS_AS(h.add("X:Y", "v"), httpxx::LocalProtocolError);
+  CHECK_THROWS_AS(h.set("X\r\nY", "v"), httpxx::LocalProtocolError);
+  CHECK_THROWS_AS((Headers{{"ok", "v"}, {"b\nad", "v"}}), httpxx::LocalProtocolError);
+  CHECK(h.empty());
+  h.add("!#$%&'*+-.^_`|~09azAZ", "tchars are fine");
+  CHECK(h.size() == 1);
+}
+
+TEST_CASE("add_unchecked stores as given") {
+  Headers h;
+  h.add_unchecked("X", " raw ");
+  CHECK(h.get("x") == " raw ");
+}
+
+TEST_CASE("update replaces our fields of other's names and appends other's") {
+  Headers ours{{"Accept", "*/*"}, {"X-A", "1"}, {"User-Agent", "u"}, {"x-a", "2"}};
+  Headers theirs{{"x-a", "3"}, {"X-B", "4"}, {"X-A", "5"}};
+  ours.update(theirs);
+  CHECK(ours == Headers{{"Accept", "*/*"}, {"User-Agent", "u"}, {"x-a", "3"}, {"X-B", "4"},
+                        {"X-A", "5"}});
+  ours.update(ours);
+  CHECK(ours.size() == 5);
+}
+
+TEST_CASE("equality compares names case-insensitively and values exactly, in order") {
+  CHECK(Headers{{"A", "1"}, {"B", "2"}} == Headers{{"a", "1"}, {"b", "2"}});
+  CHECK_FALSE(Headers{{"A", "1"}, {"B", "2"}} == Headers{{"B", "2"}, {"A", "1"}});
+  CHECK_FALSE(Headers{{"A", "x"}} == Headers{{"A", "X"}});
+  CHECK_FALSE(Headers{{"A", "1"}} == Headers{});
+}
