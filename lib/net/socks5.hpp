@@ -18,4 +18,7 @@ asio::awaitable<void> socks5_connect(ByteStream& stream, std::string_view host, 
     bool resolve_locally, std::string_view username, std::string_view password,
     Deadline deadline, NetError& error);
 
+// RFC 1928 section 6: what a reply code means, e.g. 5 -> "connection refused by destination host".
+std::string_view socks5_reply_meaning(unsigned code) noexcept;
+
 }  // namespace httpxx::detail

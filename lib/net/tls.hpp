@@ -12,6 +12,7 @@
 // OpenSSL's handle types, declared so this header does not pull in OpenSSL.
 struct ssl_ctx_st;
 struct ssl_session_st;
+struct ssl_st;
 
 namespace httpxx::detail {
 
@@ -27,7 +28,7 @@ struct TlsConfig {
 // connection), with client-side TLS session resumption per origin (host:port): sessions
 // from the new-session callback kept in a small per-origin cache and set on the next connection.
 // Thread-safe: connections on several threads may share one context.
-class TlsContext {
+class TlsContext : public std::enable_shared_from_this<TlsContext> {
  public:
   // Throws std::runtime_error with OpenSSL's reason when the CA bundle or client
   // certificate cannot be loaded (the transport turns it into a ConnectError).
@@ -39,6 +40,11 @@ class TlsContext {
 
   const TlsConfig& config() const noexcept;
   ssl_ctx_st* native_handle() const noexcept;
+
+  // Prepares ssl for a connection to origin ("host:port"): sets a cached session to resume and
+  // files the sessions the server issues on this connection under origin. origin must outlive
+  // ssl, and so must this context (connections keep it alive through shared_from_this).
+  void attach(ssl_st* ssl, const std::string& origin);
 
   // A session to resume with origin ("host:port"), or nullptr. The caller owns the returned
   // reference (SSL_SESSION_free). TLS 1.3 tickets are handed out once (RFC 8446 appendix C.4).

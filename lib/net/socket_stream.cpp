@@ -1,0 +1,66 @@
+#include "net/socket_stream.hpp"
+
+#include <asio/redirect_error.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <utility>
+
+namespace httpxx::detail {
+namespace {
+
+template <typename Socket>
+class SocketStream final : public ByteStream {
+ public:
+  explicit SocketStream(Socket socket) : socket_(std::move(socket)) {}
+
+  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override {
+    ec.clear();
+    co_return co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) override {
+    ec.clear();
+    // async_write with the whole sequence: the reactor issues one sendmsg (writev) per batch.
+    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  void cancel() noexcept override {
+    std::error_code ignored;
+    socket_.cancel(ignored);
+  }
+
+  void close() noexcept override {
+    std::error_code ignored;
+    socket_.close(ignored);
+  }
+
+  bool is_reusable() noexcept override {
+    if (!socket_.is_open()) return false;
+    // An idle HTTP connection has nothing to say: readable bytes are either EOF (the peer
+    // closed it) or data nobody asked for (RFC 9112 section 9.3.2), and both retire it.
+    char byte = 0;
+    const auto n = ::recv(socket_.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  }
+
+  asio::any_io_executor get_executor() override { return socket_.get_executor(); }
+
+ private:
+  Socket socket_;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteStream> make_tcp_stream(asio::ip::tcp::socket socket) {
+  return std::make_unique<SocketStream<asio::ip::tcp::socket>>(std::move(socket));
+}
+
+std::unique_ptr<ByteStream> make_unix_stream(asio::local::stream_protocol::socket socket) {
+  return std::make_unique<SocketStream<asio::local::stream_protocol::socket>>(std::move(socket));
+}
+
+}  // namespace httpxx::detail
