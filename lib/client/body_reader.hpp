@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include <asio/awaitable.hpp>
+
+#include "content/decoder.hpp"
+#include "transport/response_stream.hpp"
+
+namespace httpxx::detail {
+
+// The decoding state of a streamed response body: its stream, its content decoder, and the
+// count of raw bytes received. One raw buffer is reused for every chunk.
+class BodyReader {
+ public:
+  // decoder may be null: the body is not content-encoded (or not in a coding we undo).
+  BodyReader(std::shared_ptr<ResponseStream> stream, std::unique_ptr<ContentDecoder> decoder);
+
+  // Appends the next raw (still content-encoded) bytes to out; false once the body has ended.
+  asio::awaitable<bool> read_raw(std::string& out);
+  // Appends the decoded bytes of the next raw chunk to out (possibly none, when the decoder
+  // needs more input); false once the body has ended and the decoder is flushed. Throws
+  // DecodingError on a corrupt or truncated body, and whatever the stream throws.
+  asio::awaitable<bool> read_decoded(std::string& out);
+
+  std::size_t raw_bytes() const noexcept { return raw_bytes_; }
+  bool at_end() const noexcept { return ended_; }
+
+ private:
+  std::shared_ptr<ResponseStream> stream_;
+  std::unique_ptr<ContentDecoder> decoder_;
+  std::string raw_;
+  std::size_t raw_bytes_ = 0;
+  bool ended_ = false;
+};
+
+}  // namespace httpxx::detail

@@ -1,0 +1,111 @@
+#include "httpxx/client.hpp"
+
+#include "client/client_core.hpp"
+#include "client/event_loop_driver.hpp"
+#include "httpxx/async_client.hpp"
+
+namespace httpxx {
+namespace detail {
+
+// The blocking client: an AsyncClient on an event loop that the calling threads drive.
+class BlockingClientImpl {
+ public:
+  explicit BlockingClientImpl(ClientOptions options)
+      : driver_(std::make_shared<EventLoopDriver>()),
+        async_(driver_->context().get_executor(), std::move(options)) {}
+
+  ~BlockingClientImpl() { close(); }
+
+  // Runs make() (which returns the call's awaitable) to completion on the loop.
+  template <class Make>
+  Response call(Make make, bool stream) {
+    std::optional<Response> response;
+    driver_->run([&]() -> asio::awaitable<void> { response.emplace(co_await make()); });
+    if (stream) response->set_blocking_driver(driver_);
+    return std::move(*response);
+  }
+
+  void close() {
+    if (!closed_) {
+      closed_ = true;
+      driver_->run([this]() { return async_.aclose(); });
+    }
+  }
+
+  // Declared first: the loop outlives the connections bound to it.
+  std::shared_ptr<EventLoopDriver> driver_;
+  AsyncClient async_;
+  bool closed_ = false;
+};
+
+}  // namespace detail
+
+Client::Client() : Client(ClientOptions{}) {}
+Client::Client(ClientOptions options) : impl_(std::make_unique<detail::BlockingClientImpl>(std::move(options))) {}
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+Response Client::request(std::string_view method, std::string_view url, RequestOptions options) {
+  auto& async = impl_->async_;
+  return impl_->call([&] { return async.request(method, url, std::move(options)); }, false);
+}
+
+Response Client::request(std::string_view method, const URL& url, RequestOptions options) {
+  auto& async = impl_->async_;
+  return impl_->call([&] { return async.request(method, url, std::move(options)); }, false);
+}
+
+Response Client::stream(std::string_view method, std::string_view url, RequestOptions options) {
+  auto& async = impl_->async_;
+  return impl_->call([&] { return async.stream(method, url, std::move(options)); }, true);
+}
+
+Response Client::stream(std::string_view method, const URL& url, RequestOptions options) {
+  auto& async = impl_->async_;
+  return impl_->call([&] { return async.stream(method, url, std::move(options)); }, true);
+}
+
+Response Client::send(Request request, SendOptions options) {
+  auto& async = impl_->async_;
+  const bool stream = options.stream;
+  return impl_->call([&] { return async.send(std::move(request), std::move(options)); }, stream);
+}
+
+#define HTTPXX_VERB(name, method)                                                  \
+  Response Client::name(std::string_view url, RequestOptions options) {            \
+    return request(method, url, std::move(options));                               \
+  }                                                                                \
+  Response Client::name(const URL& url, RequestOptions options) {                  \
+    return request(method, url, std::move(options));                               \
+  }
+HTTPXX_VERB(get, "GET")
+HTTPXX_VERB(head, "HEAD")
+HTTPXX_VERB(options, "OPTIONS")
+HTTPXX_VERB(post, "POST")
+HTTPXX_VERB(put, "PUT")
+HTTPXX_VERB(patch, "PATCH")
+HTTPXX_VERB(delete_, "DELETE")
+#undef HTTPXX_VERB
+
+Request Client::build_request(std::string_view method, std::string_view url, RequestOptions options) const {
+  return impl_->async_.build_request(method, url, std::move(options));
+}
+
+Request Client::build_request(std::string_view method, const URL& url, RequestOptions options) const {
+  return impl_->async_.build_request(method, url, std::move(options));
+}
+
+void Client::close() { impl_->close(); }
+Headers& Client::headers() { return impl_->async_.headers(); }
+QueryParams& Client::params() { return impl_->async_.params(); }
+Cookies& Client::cookies() { return impl_->async_.cookies(); }
+const ClientOptions& Client::options() const { return impl_->async_.options(); }
+void Client::set_auth(std::optional<Auth> auth) { impl_->async_.set_auth(std::move(auth)); }
+void Client::set_timeout(Timeout timeout) { impl_->async_.set_timeout(timeout); }
+void Client::set_follow_redirects(bool follow) { impl_->async_.set_follow_redirects(follow); }
+void Client::set_base_url(std::string base_url) { impl_->async_.set_base_url(std::move(base_url)); }
+void Client::set_event_hooks(EventHooks hooks) { impl_->async_.set_event_hooks(std::move(hooks)); }
+std::string Client::describe() const { return impl_->async_.describe(); }
+
+}  // namespace httpxx

@@ -1,0 +1,202 @@
+#include "client/client_core.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+
+#include "client/client_policy.hpp"
+#include "httpxx/errors.hpp"
+
+namespace httpxx::detail {
+
+namespace {
+
+const char* environment(const char* lower, const char* upper) {
+  // Lower case first, as curl and Python's urllib read them.
+  if (const char* value = std::getenv(lower); value && *value) return value;
+  if (const char* value = std::getenv(upper); value && *value) return value;
+  return nullptr;
+}
+
+std::string with_scheme(std::string proxy) {
+  return proxy.find("://") == std::string::npos ? "http://" + proxy : proxy;
+}
+
+template <class Mounts>
+void sort_mounts(Mounts& mounts) {
+  std::stable_sort(mounts.begin(), mounts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+}  // namespace
+
+ClientCore::ClientCore(asio::any_io_executor executor, ClientOptions options)
+    : executor_(std::move(executor)), options_(std::move(options)) {
+  // The client's headers are the defaults updated by the caller's (httpx's Client.__init__).
+  Headers headers = default_headers();
+  headers.update(options_.headers);
+  options_.headers = std::move(headers);
+  base_url_ = normalize_base_url(options_.base_url);
+
+  default_transport_ = options_.transport ? options_.transport : make_transport(options_.proxy);
+  for (auto& [pattern, transport] : options_.mounts) mounts_.emplace_back(UrlPattern(pattern), transport);
+  sort_mounts(mounts_);
+
+  // Environment proxies apply only to the default transport set up here (httpx: an explicit
+  // transport or proxy disables them).
+  if (options_.trust_env && !options_.transport && !options_.proxy) {
+    const std::pair<const char*, const char*> variables[] = {
+        {"http_proxy", "HTTP_PROXY"}, {"https_proxy", "HTTPS_PROXY"}, {"all_proxy", "ALL_PROXY"}};
+    const char* patterns[] = {"http://", "https://", "all://"};
+    for (std::size_t i = 0; i < 3; ++i) {
+      if (const char* proxy = environment(variables[i].first, variables[i].second)) {
+        env_proxies_.emplace_back(UrlPattern(patterns[i]), make_transport(Proxy(with_scheme(proxy))));
+      }
+    }
+    sort_mounts(env_proxies_);
+    if (const char* no_proxy = environment("no_proxy", "NO_PROXY")) no_proxy_ = NoProxy(no_proxy);
+  }
+}
+
+std::shared_ptr<Transport> ClientCore::make_transport(std::optional<Proxy> proxy) const {
+  TransportOptions transport;
+  transport.verify = options_.verify;
+  transport.ca_bundle = options_.ca_bundle;
+  transport.cert = options_.cert;
+  transport.http1 = options_.http1;
+  transport.http2 = options_.http2;
+  transport.limits = options_.limits;
+  transport.proxy = std::move(proxy);
+  transport.uds = options_.uds;
+  transport.trust_env = options_.trust_env;
+  return std::make_shared<HTTPTransport>(std::move(transport));
+}
+
+void ClientCore::set_base_url(std::string base_url) {
+  base_url_ = normalize_base_url(base_url);
+  options_.base_url = std::move(base_url);
+}
+
+Transport& ClientCore::transport_for(const URL& url) const {
+  for (const auto& [pattern, transport] : mounts_) {
+    if (pattern.matches(url)) return transport ? *transport : *default_transport_;
+  }
+  if (!env_proxies_.empty() && !no_proxy_.matches(url)) {
+    for (const auto& [pattern, transport] : env_proxies_) {
+      if (pattern.matches(url)) return *transport;
+    }
+  }
+  return *default_transport_;
+}
+
+Request ClientCore::build_request(std::string_view method, std::string_view url, RequestOptions options) const {
+  return build_client_request(options_, base_url_, method, merge_url(base_url_, url), std::move(options));
+}
+
+Request ClientCore::build_request(std::string_view method, const URL& url, RequestOptions options) const {
+  return build_client_request(options_, base_url_, method, url, std::move(options));
+}
+
+asio::awaitable<Response> ClientCore::send(Request request, SendOptions options) {
+  return send_all(shared_from_this(), std::move(request), std::move(options));
+}
+
+asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, Request request,
+                                               SendOptions options) {
+  const auto started = std::chrono::steady_clock::now();
+  const bool follow = options.follow_redirects.value_or(self->options_.follow_redirects);
+  const Auth auth = choose_auth(options.auth, self->options_.auth, request.url());
+  std::vector<Response> history;
+  Response response = co_await self->send_handling_auth(request, auth, follow, history);
+  if (!options.stream) {
+    try {
+      co_await response.aread();
+    } catch (...) {
+      response.close();
+      throw;
+    }
+  }
+  response.set_elapsed(std::chrono::steady_clock::now() - started);
+  co_return response;
+}
+
+asio::awaitable<Response> ClientCore::send_handling_auth(Request& request, const Auth& auth, bool follow,
+                                                         std::vector<Response>& history) {
+  AuthFlow* flow = auth.flow();
+  if (flow) flow->on_request(request);
+  for (;;) {
+    Response response = co_await send_handling_redirects(request, follow, history);
+    if (!flow) co_return response;
+    if (flow->requires_response_body()) co_await response.aread();
+    std::optional<Request> next = flow->on_response(request, response);
+    if (!next) co_return response;
+    // The challenge is answered: its response goes to the history, its connection back to the
+    // pool once the (usually small) body is drained.
+    co_await response.aread();
+    history.push_back(std::move(response));
+    request = std::move(*next);
+  }
+}
+
+asio::awaitable<Response> ClientCore::send_handling_redirects(Request& request, bool follow,
+                                                              std::vector<Response>& history) {
+  for (;;) {
+    if (history.size() > static_cast<std::size_t>(std::max(options_.max_redirects, 0))) {
+      throw TooManyRedirects("exceeded the maximum of " + std::to_string(options_.max_redirects) +
+                             " redirects", std::make_shared<const Request>(request));
+    }
+    Response response = co_await send_single(request);
+    response.set_history(history);
+    std::optional<Request> next = build_redirect_request(request, response);
+    if (!next) co_return response;
+    if (!follow) {
+      response.set_next_request(std::move(next));
+      co_return response;
+    }
+    co_await response.aread();
+    history.push_back(std::move(response));
+    request = std::move(*next);
+  }
+}
+
+asio::awaitable<Response> ClientCore::send_single(Request& request) {
+  for (const auto& hook : options_.event_hooks.request) hook(request);
+  if (!request.headers().contains("Cookie")) {
+    std::string cookie;
+    {
+      std::lock_guard lock(cookies_mutex_);
+      cookie = options_.cookies.cookie_header(request.url());
+    }
+    if (!cookie.empty()) request.headers().set("Cookie", std::move(cookie));
+  }
+
+  auto shared_request = std::make_shared<const Request>(request);
+  Response response(0);
+  try {
+    response = co_await transport_for(request.url()).handle_async_request(request);
+  } catch (RequestError& error) {
+    if (!error.has_request()) error.set_request(shared_request);
+    throw;
+  }
+  response.set_request(shared_request);
+  response.set_default_encoding(options_.default_encoding);
+  response.set_max_decoded_size(options_.max_decoded_size);
+  if (response.headers().contains("Set-Cookie")) {
+    response.mutable_cookies().extract_cookies(response.headers(), request.url());
+    std::lock_guard lock(cookies_mutex_);
+    options_.cookies.extract_cookies(response.headers(), request.url());
+  }
+  for (const auto& hook : options_.event_hooks.response) hook(response);
+  co_return response;
+}
+
+asio::awaitable<void> ClientCore::aclose() {
+  co_await default_transport_->aclose();
+  for (auto& [pattern, transport] : mounts_) {
+    if (transport) co_await transport->aclose();
+  }
+  for (auto& [pattern, transport] : env_proxies_) co_await transport->aclose();
+}
+
+std::string ClientCore::describe() const { return default_transport_->describe(); }
+
+}  // namespace httpxx::detail

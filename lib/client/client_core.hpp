@@ -1,0 +1,63 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+
+#include "client/no_proxy.hpp"
+#include "client/url_pattern.hpp"
+#include "httpxx/client_options.hpp"
+#include "httpxx/request.hpp"
+#include "httpxx/response.hpp"
+#include "httpxx/transport.hpp"
+
+namespace httpxx::detail {
+
+// What AsyncClient is, and what the blocking Client drives: option merging, the auth and redirect
+// loops, cookies and hooks around the transports. One implementation for both clients.
+class ClientCore : public std::enable_shared_from_this<ClientCore> {
+ public:
+  ClientCore(asio::any_io_executor executor, ClientOptions options);
+
+  Request build_request(std::string_view method, std::string_view url, RequestOptions options) const;
+  Request build_request(std::string_view method, const URL& url, RequestOptions options) const;
+  // Sends request with auth and redirects handled; reads the body unless options.stream.
+  asio::awaitable<Response> send(Request request, SendOptions options);
+  asio::awaitable<void> aclose();
+
+  const asio::any_io_executor& executor() const noexcept { return executor_; }
+  ClientOptions& options() noexcept { return options_; }
+  void set_base_url(std::string base_url);
+  std::string describe() const;
+  // The transport a request to url goes through (mounts, environment proxies, the default).
+  Transport& transport_for(const URL& url) const;
+
+ private:
+  static asio::awaitable<Response> send_all(std::shared_ptr<ClientCore> self, Request request,
+                                            SendOptions options);
+  asio::awaitable<Response> send_handling_auth(Request& request, const Auth& auth, bool follow,
+                                               std::vector<Response>& history);
+  asio::awaitable<Response> send_handling_redirects(Request& request, bool follow,
+                                                    std::vector<Response>& history);
+  asio::awaitable<Response> send_single(Request& request);
+  std::shared_ptr<Transport> make_transport(std::optional<Proxy> proxy) const;
+
+  asio::any_io_executor executor_;
+  ClientOptions options_;
+  std::optional<URL> base_url_;
+  std::shared_ptr<Transport> default_transport_;
+  // Mounts, most specific first; a null transport means the default one (connect directly).
+  std::vector<std::pair<UrlPattern, std::shared_ptr<Transport>>> mounts_;
+  // Proxies from the environment (trust_env), consulted after the mounts.
+  std::vector<std::pair<UrlPattern, std::shared_ptr<Transport>>> env_proxies_;
+  NoProxy no_proxy_;
+  mutable std::mutex cookies_mutex_;   // the jar is shared by concurrent requests
+};
+
+}  // namespace httpxx::detail

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/awaitable.hpp>
+
+#include "httpxx/request.hpp"
+#include "httpxx/response.hpp"
+#include "transport/request_deadlines.hpp"
+
+namespace httpxx::detail {
+
+class PoolLease;
+
+// How a request reaches its connection: the request-target form (origin-form, or absolute-form
+// through an HTTP forward proxy, RFC 9112 section 3.2) and extra headers for the proxy.
+struct RequestRoute {
+  bool absolute_form = false;
+  const Headers* proxy_headers = nullptr;
+};
+
+// One HTTP connection as the pool sees it: HTTP/1.1 (one request at a time) or HTTP/2 (many
+// streams at once).
+class Connection {
+ public:
+  using Clock = std::chrono::steady_clock;
+  virtual ~Connection() = default;
+
+  // Sends request and completes when the final response head has arrived. The response's body
+  // stream takes over lease and gives the connection back when the body is done.
+  virtual asio::awaitable<Response> send(Request& request, const RequestRoute& route,
+                                         const RequestDeadlines& deadlines, PoolLease lease) = 0;
+  virtual bool is_multiplexed() const noexcept = 0;
+  // Can take one more request now (HTTP/2: a stream is free under MAX_CONCURRENT_STREAMS).
+  virtual bool has_capacity() const noexcept = 0;
+  // Still usable after sitting idle: the peer has not closed it, nothing unexpected arrived.
+  virtual bool is_reusable() noexcept = 0;
+  // When the server said it will drop the connection (Keep-Alive: timeout=); max() if never.
+  virtual Clock::time_point server_expiry() const noexcept { return Clock::time_point::max(); }
+  virtual void close() noexcept = 0;
+  virtual std::string_view http_version() const noexcept = 0;
+  // True once a request has been completed on it (a fresh connection is not "stale").
+  virtual bool was_used() const noexcept = 0;
+};
+
+// A pooled connection that failed before any byte of the response arrived, in a way that says
+// the server closed it while it sat idle. The transport retries the request once on a new
+// connection (when no request byte was written, or the method is idempotent: RFC 9110 9.2.2).
+class StaleConnection : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace httpxx::detail

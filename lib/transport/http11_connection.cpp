@@ -1,0 +1,326 @@
+#include "transport/http11_connection.hpp"
+
+#include <array>
+#include <charconv>
+#include <cstring>
+
+#include <asio/buffer.hpp>
+#include <asio/error.hpp>
+
+#include "codec/h1/request_writer.hpp"
+#include "content/request_body.hpp"
+#include "httpxx/errors.hpp"
+#include "transport/connection_pool.hpp"
+#include "transport/http11_body_stream.hpp"
+#include "transport/transport_errors.hpp"
+
+namespace httpxx::detail {
+
+namespace {
+
+constexpr std::size_t read_buffer_size = 64 * 1024;
+// Bodies up to this size go out in the same write as the head, copied behind it; larger ones
+// are gathered from their own buffer (no copy) or streamed in chunks of this size.
+constexpr std::size_t chunk_size = 64 * 1024;
+// How long to wait for "100 Continue" before sending the body anyway (RFC 9110 10.1.1 leaves
+// it open; curl waits one second).
+constexpr auto expect_continue_wait = std::chrono::seconds(1);
+
+bool has_token(const Headers& headers, std::string_view name, std::string_view token) {
+  for (const auto& [field, value] : headers) {
+    if (!iequals(field, name)) continue;
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      auto comma = rest.find(',');
+      auto item = rest.substr(0, comma);
+      while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+      while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+      if (iequals(item, token)) return true;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
+// "Keep-Alive: timeout=5, max=100" (RFC 2068 19.7.1.1, still sent by servers): the server will
+// close the connection after `timeout` idle seconds; reusing it later would race that close.
+std::optional<std::chrono::seconds> keep_alive_timeout(const Headers& headers) {
+  const std::string* value = headers.find("keep-alive");
+  if (!value) return std::nullopt;
+  std::string_view rest = *value;
+  for (auto pos = rest.find("timeout="); pos != std::string_view::npos; pos = std::string_view::npos) {
+    auto digits = rest.substr(pos + 8);
+    long seconds = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seconds);
+    if (ec == std::errc() && end != digits.data() && seconds >= 0) return std::chrono::seconds(seconds);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Http11Connection::Http11Connection(std::unique_ptr<ByteStream> stream, std::string peer,
+                                   h1::ParserLimits limits)
+    : stream_(std::move(stream)),
+      watchdog_(std::make_shared<IoWatchdog>(stream_->get_executor(), stream_.get())),
+      peer_(std::move(peer)),
+      parser_(limits),
+      read_buffer_(new char[read_buffer_size]) {
+  head_buffer_.reserve(1024);
+}
+
+Http11Connection::~Http11Connection() { watchdog_->detach(); }
+
+void Http11Connection::close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  reusable_ = false;
+  stream_->close();
+}
+
+bool Http11Connection::is_reusable() noexcept {
+  return !closed_ && !busy_ && read_begin_ == read_end_ && stream_->is_reusable();
+}
+
+asio::awaitable<Http11Connection::Fill> Http11Connection::fill(const RequestDeadlines& deadlines,
+                                                               Clock::time_point wait_limit) {
+  if (read_begin_ == read_end_) read_begin_ = read_end_ = 0;
+  if (read_end_ == read_buffer_size) {
+    std::memmove(read_buffer_.get(), read_buffer_.get() + read_begin_, read_end_ - read_begin_);
+    read_end_ -= read_begin_;
+    read_begin_ = 0;
+  }
+  const auto deadline = deadlines.for_phase(Phase::read);
+  const bool limited = wait_limit < deadline.at;
+  watchdog_->arm(limited ? wait_limit : deadline.at);
+  std::error_code ec;
+  const auto n = co_await stream_->read_some(
+      asio::buffer(read_buffer_.get() + read_end_, read_buffer_size - read_end_), ec);
+  watchdog_->disarm();
+  if (ec == asio::error::eof) co_return Fill::eof;
+  if (ec) {
+    const bool timed_out = watchdog_->expired();
+    if (timed_out && limited) co_return Fill::waited_out;
+    close();
+    if (!timed_out && !response_started_ && completed_ > 0 && ec != asio::error::operation_aborted) {
+      // RFC 9112 9.3.1: a reused connection can be closed by the server at any time while idle.
+      throw StaleConnection("connection to " + peer_ + " was closed by the server: " + ec.message());
+    }
+    raise_io_error(Phase::read, ec, timed_out, deadlines, deadline.is_total, peer_);
+  }
+  read_end_ += n;
+  response_started_ = true;
+  co_return Fill::data;
+}
+
+void Http11Connection::fail_protocol(const std::error_code& error, std::string_view during) {
+  close();
+  std::string message = std::string(during) + " from " + peer_ + ": " + error.message();
+  if (const auto reason = parser_.error_reason(); !reason.empty()) message += " (" + std::string(reason) + ")";
+  throw RemoteProtocolError(message);
+}
+
+asio::awaitable<bool> Http11Connection::read_head(const RequestDeadlines& deadlines, bool expect_continue) {
+  // Wait briefly for 100 Continue; a server that ignores Expect gets the body anyway.
+  const auto wait_limit = expect_continue ? Clock::now() + expect_continue_wait : Clock::time_point::max();
+  for (;;) {
+    if (read_begin_ == read_end_) {
+      const auto filled = co_await fill(deadlines, wait_limit);
+      if (filled == Fill::waited_out) co_return false;
+      if (filled == Fill::eof) {
+        auto result = parser_.feed_eof();
+        close();
+        if (result.error == h1::Errc::no_response && completed_ > 0) {
+          throw StaleConnection("connection to " + peer_ + " was closed by the server before it answered");
+        }
+        if (result.error == h1::Errc::no_response) {
+          throw RemoteProtocolError("server " + peer_ + " disconnected without sending a response");
+        }
+        fail_protocol(result.error ? result.error : make_error_code(h1::Errc::incomplete_head),
+                      "incomplete response head");
+      }
+    }
+    auto result = parser_.feed({read_buffer_.get() + read_begin_, read_end_ - read_begin_}, body_spans_);
+    read_begin_ += result.consumed;
+    if (result.error) fail_protocol(result.error, "invalid response");
+    if (!result.head_complete) continue;
+    if (parser_.is_interim()) {
+      // RFC 9110 15.2: 1xx responses precede the final one; 100 releases a waiting body, 103
+      // Early Hints and others are skipped.
+      if (parser_.head().status_code == 100 && expect_continue) {
+        continue_received_ = true;
+        co_return true;
+      }
+      continue;
+    }
+    if (result.message_complete) finish_message();
+    co_return true;
+  }
+}
+
+asio::awaitable<void> Http11Connection::write_body(Request& request, const RequestDeadlines& deadlines,
+                                                   bool chunked) {
+  auto& body = *request.body();
+  for (;;) {
+    bool more = false;
+    try {
+      more = body.read(chunk_buffer_, chunk_size);
+    } catch (const std::system_error& e) {
+      close_after_ = true;
+      close();
+      throw LocalProtocolError(std::string("could not read the request body: ") + e.what());
+    }
+    std::string framed_head;
+    std::array<asio::const_buffer, 3> buffers;
+    std::size_t count = 0;
+    if (chunked) {
+      // RFC 9112 7.1: each chunk is "<hex size>\r\n<data>\r\n", the last one "0\r\n\r\n".
+      head_buffer_.clear();
+      if (more) {
+        h1::write_chunk(head_buffer_, chunk_buffer_);
+      } else {
+        h1::write_last_chunk(head_buffer_);
+      }
+      buffers[count++] = asio::buffer(head_buffer_);
+    } else if (more) {
+      buffers[count++] = asio::buffer(chunk_buffer_);
+    }
+    if (count > 0) {
+      const auto deadline = deadlines.for_phase(Phase::write);
+      watchdog_->arm(deadline.at);
+      std::error_code ec;
+      co_await stream_->write_all(std::span(buffers.data(), count), ec);
+      watchdog_->disarm();
+      if (ec) {
+        close();
+        raise_io_error(Phase::write, ec, watchdog_->expired(), deadlines, deadline.is_total, peer_);
+      }
+    }
+    if (!more) co_return;
+  }
+}
+
+asio::awaitable<Response> Http11Connection::send(Request& request, const RequestRoute& route,
+                                                 const RequestDeadlines& deadlines, PoolLease lease) {
+  busy_ = true;
+  response_started_ = false;
+  continue_received_ = false;
+  reusable_ = false;
+  close_after_ = has_token(request.headers(), "connection", "close");
+
+  const auto& body = request.body();
+  const std::string* bytes = body ? body->bytes() : nullptr;
+  const bool streamed = body && !bytes;
+  const bool chunked = body && !body->length();
+  const bool expect_continue = body && has_token(request.headers(), "expect", "100-continue");
+
+  head_buffer_.clear();
+  const std::string target = route.absolute_form ? std::string(request.url().href()) : request.url().target();
+  if (route.proxy_headers && !route.proxy_headers->empty()) {
+    Headers headers = request.headers();
+    for (const auto& [name, value] : *route.proxy_headers) headers.add_unchecked(name, value);
+    h1::write_request_head(head_buffer_, request.method(), target, headers);
+  } else {
+    h1::write_request_head(head_buffer_, request.method(), target, request.headers());
+  }
+
+  // The head and an in-memory body leave in one gathered write (one syscall for small requests).
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head_buffer_), asio::const_buffer()};
+  std::size_t count = 1;
+  if (bytes && !bytes->empty() && !expect_continue) buffers[count++] = asio::buffer(*bytes);
+  {
+    const auto deadline = deadlines.for_phase(Phase::write);
+    watchdog_->arm(deadline.at);
+    std::error_code ec;
+    co_await stream_->write_all(std::span(buffers.data(), count), ec);
+    watchdog_->disarm();
+    if (ec) {
+      close();
+      const bool timed_out = watchdog_->expired();
+      if (!timed_out && completed_ > 0 && ec != asio::error::operation_aborted) {
+        throw StaleConnection("connection to " + peer_ + " was closed by the server: " + ec.message());
+      }
+      raise_io_error(Phase::write, ec, timed_out, deadlines, deadline.is_total, peer_);
+    }
+  }
+
+  parser_.start(request.method() == "HEAD");
+  bool head_done = false;
+  if (expect_continue) {
+    // RFC 9110 10.1.1: wait for 100 Continue (or a final answer) before sending the body.
+    const bool answered = co_await read_head(deadlines, true);
+    if (answered && !continue_received_) {
+      head_done = true;          // a final response instead: the body is not sent
+      close_after_ = true;       // and the server may still be expecting it
+    } else if (bytes) {
+      std::array<asio::const_buffer, 1> body_buffer{asio::buffer(*bytes)};
+      const auto deadline = deadlines.for_phase(Phase::write);
+      watchdog_->arm(deadline.at);
+      std::error_code ec;
+      co_await stream_->write_all(std::span(body_buffer), ec);
+      watchdog_->disarm();
+      if (ec) {
+        close();
+        raise_io_error(Phase::write, ec, watchdog_->expired(), deadlines, deadline.is_total, peer_);
+      }
+    } else {
+      co_await write_body(request, deadlines, chunked);
+    }
+  } else if (streamed) {
+    co_await write_body(request, deadlines, chunked);
+  }
+  if (!head_done) co_await read_head(deadlines, false);
+
+  auto head = parser_.take_head();
+  http_version_ = head.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
+  if (auto timeout = keep_alive_timeout(head.headers)) server_expiry_ = Clock::now() + *timeout;
+  Response response(head.status_code, std::move(head.headers));
+  response.set_http_version(std::string(http_version_));
+  response.set_reason_phrase(std::move(head.reason));
+  response.set_stream(std::make_shared<Http11BodyStream>(shared_from_this(), std::move(lease), deadlines));
+  co_return response;
+}
+
+asio::awaitable<void> Http11Connection::read_body(std::string& out, const RequestDeadlines& deadlines,
+                                                  bool& finished) {
+  finished = false;
+  const auto size_before = out.size();
+  for (;;) {
+    if (!busy_) {                        // the message ended together with its head
+      finished = true;
+      co_return;
+    }
+    if (read_begin_ < read_end_) {
+      auto result = parser_.feed({read_buffer_.get() + read_begin_, read_end_ - read_begin_}, body_spans_);
+      read_begin_ += result.consumed;
+      for (auto span : body_spans_) out.append(span);
+      body_spans_.clear();
+      if (result.error) fail_protocol(result.error, "invalid response body");
+      if (result.message_complete) {
+        finish_message();
+        finished = true;
+        co_return;
+      }
+      if (out.size() > size_before) co_return;
+      if (read_begin_ < read_end_) continue;
+    }
+    if (co_await fill(deadlines, Clock::time_point::max()) == Fill::eof) {
+      auto result = parser_.feed_eof();
+      if (result.error) fail_protocol(result.error, "incomplete response body");
+      finish_message();
+      finished = true;
+      co_return;
+    }
+  }
+}
+
+void Http11Connection::finish_message() noexcept {
+  busy_ = false;
+  ++completed_;
+  // Bytes after the end of the response were never asked for (RFC 9112 9.3.2: no pipelining
+  // here), so the connection's framing can no longer be trusted.
+  reusable_ = !closed_ && !close_after_ && parser_.keep_alive() && read_begin_ == read_end_;
+}
+
+}  // namespace httpxx::detail

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/h1/response_parser.hpp"
+#include "net/byte_stream.hpp"
+#include "transport/connection.hpp"
+#include "transport/io_watchdog.hpp"
+
+namespace httpxx::detail {
+
+// One HTTP/1.1 connection (RFC 9112): one request at a time, the request head and a small body
+// in one gathered write, the response parsed in place from one reused read buffer, every read
+// and write bounded by the connection's single watchdog timer.
+class Http11Connection final : public Connection,
+                               public std::enable_shared_from_this<Http11Connection> {
+ public:
+  Http11Connection(std::unique_ptr<ByteStream> stream, std::string peer, h1::ParserLimits limits);
+  ~Http11Connection() override;
+
+  asio::awaitable<Response> send(Request& request, const RequestRoute& route,
+                                 const RequestDeadlines& deadlines, PoolLease lease) override;
+  bool is_multiplexed() const noexcept override { return false; }
+  bool has_capacity() const noexcept override { return !busy_; }
+  bool is_reusable() noexcept override;
+  Clock::time_point server_expiry() const noexcept override { return server_expiry_; }
+  void close() noexcept override;
+  std::string_view http_version() const noexcept override { return http_version_; }
+  bool was_used() const noexcept override { return completed_ > 0; }
+
+  // Appends the next body bytes of the current response to out. Sets finished at the end of the
+  // body; then reusable() says whether the connection can carry another request.
+  asio::awaitable<void> read_body(std::string& out, const RequestDeadlines& deadlines, bool& finished);
+  bool reusable_after_response() const noexcept { return reusable_; }
+  const std::string& peer() const noexcept { return peer_; }
+
+ private:
+  asio::awaitable<void> write_body(Request& request, const RequestDeadlines& deadlines, bool chunked);
+  enum class Fill { data, eof, waited_out };
+  // Reads more bytes into the buffer. waited_out: nothing arrived before wait_limit (sooner
+  // than the read deadline), which is not an error.
+  asio::awaitable<Fill> fill(const RequestDeadlines& deadlines, Clock::time_point wait_limit);
+  // Reads until the final response head; with expect_continue, stops at "100 Continue" too.
+  // Returns false when an expect_continue wait ran out (RFC 9110 10.1.1: send the body anyway).
+  asio::awaitable<bool> read_head(const RequestDeadlines& deadlines, bool expect_continue);
+  void finish_message() noexcept;
+  [[noreturn]] void fail_protocol(const std::error_code& error, std::string_view during);
+
+  std::unique_ptr<ByteStream> stream_;
+  std::shared_ptr<IoWatchdog> watchdog_;
+  std::string peer_;                    // "host:port", for messages
+  h1::ResponseParser parser_;
+  std::string head_buffer_;             // the request head, reused
+  std::string chunk_buffer_;            // streamed body chunks, reused
+  std::unique_ptr<char[]> read_buffer_;
+  std::size_t read_begin_ = 0, read_end_ = 0;
+  std::vector<std::string_view> body_spans_;
+  std::string_view http_version_ = "HTTP/1.1";
+  Clock::time_point server_expiry_ = Clock::time_point::max();
+  std::size_t completed_ = 0;           // responses read to the end
+  bool busy_ = false;
+  bool response_started_ = false;       // a byte of the current response arrived
+  bool continue_received_ = false;
+  bool close_after_ = false;            // the request said Connection: close, or its body was cut
+  bool reusable_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace httpxx::detail

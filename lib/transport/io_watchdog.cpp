@@ -1,0 +1,48 @@
+#include "transport/io_watchdog.hpp"
+
+#include "net/byte_stream.hpp"
+
+namespace httpxx::detail {
+
+IoWatchdog::IoWatchdog(asio::any_io_executor executor, ByteStream* stream)
+    : timer_(std::move(executor)), stream_(stream) {}
+
+void IoWatchdog::arm(Clock::time_point deadline) {
+  expired_ = false;
+  deadline_ = deadline;
+  if (deadline == Clock::time_point::max()) return;
+  if (timer_at_ == Clock::time_point::max() || deadline < timer_at_) start_wait(deadline);
+}
+
+void IoWatchdog::detach() noexcept {
+  stream_ = nullptr;
+  deadline_ = Clock::time_point::max();
+  ++generation_;
+  timer_at_ = Clock::time_point::max();
+  timer_.cancel();
+}
+
+void IoWatchdog::start_wait(Clock::time_point at) {
+  timer_at_ = at;
+  const auto generation = ++generation_;
+  timer_.expires_at(at);
+  timer_.async_wait([weak = weak_from_this(), generation](const std::error_code&) {
+    auto self = weak.lock();
+    if (!self || generation != self->generation_) return;   // superseded or gone
+    self->on_timer();
+  });
+}
+
+void IoWatchdog::on_timer() {
+  timer_at_ = Clock::time_point::max();
+  if (deadline_ == Clock::time_point::max() || !stream_) return;   // nothing in flight
+  if (Clock::now() >= deadline_) {
+    expired_ = true;
+    deadline_ = Clock::time_point::max();
+    stream_->cancel();
+  } else {
+    start_wait(deadline_);   // the deadline moved on since the timer was set
+  }
+}
+
+}  // namespace httpxx::detail

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+
+#include <asio/any_io_executor.hpp>
+#include <asio/steady_timer.hpp>
+
+namespace httpxx::detail {
+
+class ByteStream;
+
+// Bounds every read and write of one connection by a deadline, with a single timer per
+// connection. Arming only moves a deadline; the timer is re-armed when it fires before the current
+// deadline (or when a nearer deadline arrives), so a busy connection costs no timer operation per
+// read or write. When a deadline passes, the stream's pending operations are cancelled and
+// expired() tells the operation why it was aborted.
+class IoWatchdog : public std::enable_shared_from_this<IoWatchdog> {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  IoWatchdog(asio::any_io_executor executor, ByteStream* stream);
+  IoWatchdog(const IoWatchdog&) = delete;
+  IoWatchdog& operator=(const IoWatchdog&) = delete;
+
+  void arm(Clock::time_point deadline);   // for the operation about to start
+  void disarm() noexcept { deadline_ = Clock::time_point::max(); }
+  bool expired() const noexcept { return expired_; }
+  void detach() noexcept;                 // the stream is going away: never touch it again
+
+ private:
+  void start_wait(Clock::time_point at);
+  void on_timer();
+
+  asio::steady_timer timer_;
+  ByteStream* stream_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  Clock::time_point timer_at_ = Clock::time_point::max();   // max: no wait pending
+  std::uint64_t generation_ = 0;
+  bool expired_ = false;
+};
+
+}  // namespace httpxx::detail
