@@ -11,7 +11,8 @@
 namespace httpxx {
 
 // An ordered multi-map of query parameters, as httpx.QueryParams. Encoding follows httpx:
-// "a b" becomes "a%20b" (not "a+b"); decoding accepts both '+' and "%20" as a space.
+// "a b" becomes "a%20b" (not "a+b"), and every byte but A-Z a-z 0-9 - . _ ~ is percent-encoded;
+// decoding accepts both '+' and "%20" as a space. Pairs keep the order they were added in.
 class QueryParams {
  public:
   using value_type = std::pair<std::string, std::string>;
@@ -31,13 +32,15 @@ class QueryParams {
   bool empty() const noexcept { return items_.empty(); }
   std::string to_string() const;                                     // urlencoded
 
-  // Every pair of other appended after ours (httpx's QueryParams.merge keeps both).
+  // httpx's QueryParams.merge: each key of other replaces that key's values here (at the place
+  // of its first pair), and keys new to us are appended, in other's order.
   QueryParams merge(const QueryParams& other) const;
 
   const_iterator begin() const noexcept { return items_.begin(); }
   const_iterator end() const noexcept { return items_.end(); }
 
-  friend bool operator==(const QueryParams&, const QueryParams&) = default;
+  // As httpx: the same pairs, in any order.
+  friend bool operator==(const QueryParams& a, const QueryParams& b);
 
  private:
   std::vector<value_type> items_;

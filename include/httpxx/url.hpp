@@ -23,6 +23,7 @@ class URL {
   std::string_view username() const noexcept;          // percent-encoded, as serialized
   std::string_view password() const noexcept;
   std::string_view host() const noexcept;               // "" when the URL has none
+  bool has_host() const noexcept;                       // "//" follows the scheme (file:/// has "")
   std::optional<std::uint16_t> port() const noexcept;   // nullopt when absent or the scheme's default
   std::uint16_t effective_port() const noexcept;        // port() or the scheme's default (0 if none)
   std::string_view path() const noexcept;               // "/a/b", percent-encoded
@@ -55,7 +56,8 @@ class URL {
 
   static constexpr std::uint32_t npos = 0xffffffffu;
   // The serialization, and where each component sits in it (the layout of ada::url_aggregator
-  // and of the standard's own serializer): scheme ends at scheme_end_ (the ':'), etc.
+  // and of the standard's own serializer): scheme ends at scheme_end_ (the ':'), etc. Without
+  // credentials the username and password ranges are empty; without a host, so is the host's.
   std::string href_;
   std::uint32_t scheme_end_ = 0;       // index of ':'
   std::uint32_t username_start_ = 0, username_end_ = 0;
