@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,7 +16,8 @@ class URL;
 // A cookie jar with the storage model of RFC 6265 section 5.3: domain (host-only or domain
 // cookies), path, secure, http-only, expiry (Max-Age over Expires); cookies whose domain is a
 // public suffix (libpsl) are refused. Set-Cookie parsing per section 5.2, and the selection of
-// cookies for a request per section 5.4.
+// cookies for a request per section 5.4. Copies share their cookies until one of them changes,
+// so copying a jar for each request costs no allocation.
 class Cookies {
  public:
   using Clock = std::chrono::system_clock;
@@ -41,8 +43,8 @@ class Cookies {
                                  std::string_view path = "") const;
   void remove(std::string_view name, std::string_view domain = "", std::string_view path = "");
   void clear() noexcept;
-  std::size_t size() const noexcept { return cookies_.size(); }
-  bool empty() const noexcept { return cookies_.empty(); }
+  std::size_t size() const noexcept { return items().size(); }
+  bool empty() const noexcept { return items().empty(); }
 
   // Stores every Set-Cookie of a response to a request for request_url (section 5.2, 5.3).
   void extract_cookies(const Headers& response_headers, const URL& request_url,
@@ -57,11 +59,19 @@ class Cookies {
   // Every cookie of other stored into this jar.
   void update(const Cookies& other);
 
-  const_iterator begin() const noexcept { return cookies_.begin(); }
-  const_iterator end() const noexcept { return cookies_.end(); }
+  const_iterator begin() const noexcept { return items().begin(); }
+  const_iterator end() const noexcept { return items().end(); }
 
  private:
-  std::vector<Cookie> cookies_;
+  const std::vector<Cookie>& items() const noexcept { return cookies_ ? *cookies_ : no_cookies(); }
+  static const std::vector<Cookie>& no_cookies() noexcept;
+  // The cookies, copied first when another jar shares them.
+  std::vector<Cookie>& writable();
+  // The storage model of section 5.3 steps 11 and 12, for cookie received or set at now.
+  void store(Cookie cookie, Clock::time_point now);
+  void remove_expired(Clock::time_point now);
+
+  std::shared_ptr<std::vector<Cookie>> cookies_;   // nullptr while empty
 };
 
 }  // namespace httpxx
