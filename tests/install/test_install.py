@@ -1,0 +1,82 @@
+#!/usr/bin/python3
+"""Installs a build into a temporary DESTDIR and builds a consumer program against it, the way a
+user of the installed library would: with pkg-config (g++ and clang++-16) and with CMake's
+find_package(httpxx). Each consumer must build and print what it is expected to.
+
+Usage: test_install.py MESON BUILD_DIR CONSUMER_DIR
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+EXPECTED_OUTPUT = """host example.org
+Accept: text/plain
+X-Test: 1
+joined https://example.org/b?x=1
+version {version}
+"""
+
+
+def run(argv, **kwargs):
+    result = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            **kwargs)
+    if result.returncode != 0:
+        raise AssertionError("%s failed (%d):\n%s" % (" ".join(argv), result.returncode,
+                                                        result.stdout))
+    return result.stdout
+
+
+def find(root, name):
+    for directory, _, files in os.walk(root):
+        if name in files:
+            return os.path.join(directory, name)
+    raise AssertionError("%s was not installed under %s" % (name, root))
+
+
+def check_consumer(label, binary, libdir, version):
+    env = dict(os.environ, LD_LIBRARY_PATH=libdir)
+    output = run([binary], env=env)
+    expected = EXPECTED_OUTPUT.format(version=version)
+    if output != expected:
+        raise AssertionError("%s consumer printed:\n%s\nexpected:\n%s" % (label, output, expected))
+    print("ok: %s consumer" % label)
+
+
+def main():
+    meson, build_dir, consumer_dir = sys.argv[1:4]
+    destdir = tempfile.mkdtemp(prefix="httpxx-install-")
+    try:
+        run([meson, "install", "-C", build_dir, "--destdir", destdir, "--no-rebuild", "--quiet"])
+        pc_file = find(destdir, "httpxx.pc")
+        cmake_config = find(destdir, "httpxxConfig.cmake")
+        find(destdir, "httpxxConfigVersion.cmake")
+        find(destdir, "httpxx.hpp")
+        libdir = os.path.dirname(os.path.dirname(pc_file))
+
+        # pkg-config: the sysroot prefixes the .pc file's paths with the DESTDIR.
+        pkg_env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pc_file),
+                       PKG_CONFIG_SYSROOT_DIR=destdir)
+        version = run(["pkg-config", "--modversion", "httpxx"], env=pkg_env).strip()
+        flags = run(["pkg-config", "--cflags", "--libs", "httpxx"], env=pkg_env).split()
+        main_cpp = os.path.join(consumer_dir, "main.cpp")
+        for compiler in ["g++", "clang++-16"]:
+            binary = os.path.join(destdir, "consumer-" + compiler)
+            run([compiler, "-std=c++20", main_cpp, *flags, "-o", binary])
+            check_consumer("pkg-config + " + compiler, binary, libdir, version)
+
+        # CMake: the package is used away from the prefix it was configured for, so every path
+        # in it must be relative to its own location.
+        cmake_build = os.path.join(destdir, "cmake-build")
+        run(["cmake", "-S", consumer_dir, "-B", cmake_build,
+             "-Dhttpxx_DIR=" + os.path.dirname(cmake_config), "-DCMAKE_CXX_COMPILER=g++"])
+        run(["cmake", "--build", cmake_build])
+        check_consumer("CMake", os.path.join(cmake_build, "consumer"), libdir, version)
+    finally:
+        shutil.rmtree(destdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
