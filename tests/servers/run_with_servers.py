@@ -81,6 +81,9 @@ STOP_TIMEOUT = 10.0
 START_ATTEMPTS = 3
 EXIT_SERVER_FAILED = 125
 PROXY_VARIABLES = ["http_proxy", "https_proxy", "all_proxy", "no_proxy"]
+# The Debian package of each server program, named when the program is missing.
+PACKAGES = {"nginx": "nginx-light", "nghttpd": "nghttp2-server", "tinyproxy": "tinyproxy",
+            "microsocks": "microsocks"}
 
 
 class StartupError(Exception):
@@ -110,6 +113,15 @@ def _die_with(parent_pid):
         if os.getppid() != parent_pid:  # the wrapper died before prctl took effect
             os._exit(1)
     return set_death_signal
+
+
+def program(name):
+    """The program's path; nginx and nghttpd live in /usr/sbin, which a user's PATH may lack."""
+    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/sbin")
+    if path is None:
+        raise StartupError("%s not found: install the Debian package %s (scripts/dev does)"
+                           % (name, PACKAGES[name]), exited=False)
+    return path
 
 
 def free_ports(count):
@@ -353,7 +365,7 @@ location /httpbin/ {{
             with open(os.path.join(prefix, "locations.conf"), "w") as f:
                 f.write(locations)
             # -e: the startup error log, before the configuration names its own.
-            self.spawn("nginx", ["nginx", "-p", prefix, "-c", prefix + "/nginx.conf",
+            self.spawn("nginx", [program("nginx"), "-p", prefix, "-c", prefix + "/nginx.conf",
                                  "-e", prefix + "/error.log"], ports)
         ports = self.start("nginx", len(self.NGINX_LISTENERS), launch)
         for (variable, scheme, _, _, _), port in zip(self.NGINX_LISTENERS, ports):
@@ -373,7 +385,7 @@ location /httpbin/ {{
 
     def start_nghttpd(self):
         port, = self.start("nghttpd", 1, lambda ports: self.spawn(
-            "nghttpd", ["nghttpd", "--no-tls", "--address=127.0.0.1", "--htdocs=" + self.docroot,
+            "nghttpd", [program("nghttpd"), "--no-tls", "--address=127.0.0.1", "--htdocs=" + self.docroot,
                         str(ports[0])], ports))
         self.env["HTTPXX_TEST_NGHTTPD"] = "http://127.0.0.1:%d" % port
 
@@ -393,16 +405,16 @@ LogLevel Info
 MaxClients 200
 Allow 127.0.0.1
 """)
-            self.spawn("tinyproxy", ["tinyproxy", "-d", "-c", config], ports)
+            self.spawn("tinyproxy", [program("tinyproxy"), "-d", "-c", config], ports)
         port, = self.start("tinyproxy", 1, launch)
         self.env["HTTPXX_TEST_TINYPROXY"] = "http://127.0.0.1:%d" % port
 
     def start_microsocks(self):
         port, = self.start("microsocks", 1, lambda ports: self.spawn(
-            "microsocks", ["microsocks", "-i", "127.0.0.1", "-p", str(ports[0])], ports))
+            "microsocks", [program("microsocks"), "-i", "127.0.0.1", "-p", str(ports[0])], ports))
         self.env["HTTPXX_TEST_SOCKS5"] = "socks5://127.0.0.1:%d" % port
         port, = self.start("microsocks-auth", 1, lambda ports: self.spawn(
-            "microsocks-auth", ["microsocks", "-i", "127.0.0.1", "-p", str(ports[0]),
+            "microsocks-auth", [program("microsocks"), "-i", "127.0.0.1", "-p", str(ports[0]),
                                 "-u", SOCKS_USER, "-P", SOCKS_PASSWORD], ports))
         self.env["HTTPXX_TEST_SOCKS5_AUTH"] = "socks5://%s:%s@127.0.0.1:%d" % (
             SOCKS_USER, SOCKS_PASSWORD, port)
