@@ -1,1 +1,151 @@
-// Filled in by its area's implementation.
+#include "httpxx/request.hpp"
+
+#include <algorithm>
+#include <string_view>
+#include <utility>
+
+#include "content/request_body.hpp"
+#include "httpxx/errors.hpp"
+
+namespace httpxx {
+namespace {
+
+// "host[:port]" as the Host header carries it (RFC 9110 section 7.2): the port only when it is
+// not the scheme's default, IPv6 literals in brackets (URL::host keeps them).
+std::string host_header(const URL& url) {
+  std::string value(url.host());
+  if (const auto port = url.port()) value.append(":").append(std::to_string(*port));
+  return value;
+}
+
+std::string to_upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
+  return s;
+}
+
+bool has_content_length_semantics(std::string_view method) {
+  // httpx sends "Content-Length: 0" on a body-less POST, PUT or PATCH, since some servers
+  // refuse those methods without a length (RFC 9110 section 8.6 allows it: "a user agent
+  // SHOULD send Content-Length ... when the method defines a meaning for enclosed content").
+  return method == "POST" || method == "PUT" || method == "PATCH";
+}
+
+// The boundary of a multipart Content-Type the caller set, so the body matches the header
+// (httpx's get_multipart_boundary_from_content_type).
+std::string boundary_from(const Headers& headers) {
+  const std::string* content_type = headers.find("Content-Type");
+  if (content_type == nullptr || content_type->rfind("multipart/form-data", 0) != 0) return {};
+  std::string_view rest(*content_type);
+  while (!rest.empty()) {
+    const std::size_t semi = rest.find(';');
+    std::string_view param = rest.substr(0, semi);
+    rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+    while (!param.empty() && (param.front() == ' ' || param.front() == '\t')) param.remove_prefix(1);
+    while (!param.empty() && (param.back() == ' ' || param.back() == '\t')) param.remove_suffix(1);
+    if (param.size() > 9 && iequals(param.substr(0, 9), "boundary=")) {
+      std::string_view value = param.substr(9);
+      while (!value.empty() && value.front() == '"') value.remove_prefix(1);
+      while (!value.empty() && value.back() == '"') value.remove_suffix(1);
+      return std::string(value);
+    }
+  }
+  return {};
+}
+
+// Puts name: value before every other field (rebuilding, since Headers only appends).
+void put_first(Headers& headers, std::string name, std::string value) {
+  Headers rebuilt;
+  rebuilt.reserve(headers.size() + 1);
+  rebuilt.add(std::move(name), std::move(value));
+  for (const auto& [n, v] : headers) rebuilt.add_unchecked(n, v);
+  headers = std::move(rebuilt);
+}
+
+// The Content-Length or Transfer-Encoding of a body (RFC 9112 sections 6.2 and 6.1).
+void set_length_headers(Headers& headers, const detail::RequestBody& body) {
+  if (const auto length = body.length()) {
+    headers.set("Content-Length", std::to_string(*length));
+  } else {
+    headers.set("Transfer-Encoding", "chunked");
+  }
+}
+
+}  // namespace
+
+Request::Request(std::string method, URL url, RequestOptions options)
+    : method_(to_upper(std::move(method))),
+      url_(std::move(url)),
+      headers_(std::move(options.headers)),
+      timeout_(std::move(options.timeout)) {
+  if (!options.params.empty()) url_ = url_.copy_with_params(url_.params().merge(options.params));
+
+  // The body from exactly one source, in httpx's order of precedence.
+  std::string content_type;
+  if (options.content) {
+    // An empty content is no body at all, as on the wire.
+    if (!options.content->empty()) body_ = detail::make_bytes_body(std::move(*options.content));
+  } else if (!options.files.empty()) {
+    auto encoded = detail::encode_multipart(options.data, options.files, boundary_from(headers_));
+    body_ = std::move(encoded.body);
+    content_type = std::move(encoded.content_type);
+  } else if (!options.data.empty()) {
+    auto encoded = detail::encode_urlencoded_form(options.data);
+    body_ = std::move(encoded.body);
+    content_type = std::move(encoded.content_type);
+  } else if (!options.json.is_discarded()) {
+    auto encoded = detail::encode_json(options.json);
+    body_ = std::move(encoded.body);
+    content_type = std::move(encoded.content_type);
+  }
+
+  // The caller's own Content-Length / Transfer-Encoding / Content-Type win (httpx's setdefault).
+  // Either framing field set by the caller suppresses ours: a message never carries both
+  // (RFC 9112 section 6.1).
+  if (body_ && !headers_.contains("Content-Length") && !headers_.contains("Transfer-Encoding")) {
+    set_length_headers(headers_, *body_);
+  }
+  if (!content_type.empty() && !headers_.contains("Content-Type")) {
+    headers_.add("Content-Type", std::move(content_type));
+  }
+
+  // Automatic fields go first, Host before the rest (httpx's Request._prepare).
+  if (!headers_.contains("Content-Length") && !headers_.contains("Transfer-Encoding") &&
+      has_content_length_semantics(method_)) {
+    put_first(headers_, "Content-Length", "0");
+  }
+  if (!headers_.contains("Host") && !url_.host().empty()) put_first(headers_, "Host", host_header(url_));
+}
+
+const std::string& Request::content() const {
+  static const std::string empty;
+  if (!body_) return empty;
+  if (const std::string* bytes = body_->bytes()) return *bytes;
+  throw RequestNotRead(
+      "the request body is streamed from disk and is not held in memory: read it through body()");
+}
+
+void Request::set_url(URL url) {
+  url_ = std::move(url);
+  if (url_.host().empty()) return;
+  if (headers_.contains("Host")) {
+    headers_.set("Host", host_header(url_));
+  } else {
+    put_first(headers_, "Host", host_header(url_));
+  }
+}
+
+void Request::set_body(std::shared_ptr<detail::RequestBody> body) {
+  body_ = std::move(body);
+  headers_.remove("Content-Length");
+  headers_.remove("Transfer-Encoding");
+  if (body_) {
+    set_length_headers(headers_, *body_);
+  } else if (has_content_length_semantics(method_)) {
+    headers_.set("Content-Length", "0");
+  }
+}
+
+bool Request::is_streaming() const noexcept { return body_ != nullptr && body_->bytes() == nullptr; }
+
+}  // namespace httpxx
