@@ -17,12 +17,35 @@
 #include "httpxx/headers.hpp"
 #include "httpxx/request.hpp"
 
+// Asio 1.22 keeps an awaitable's result by value, which a reference cannot be; Response::aread()
+// returns one (the body stays in the response), so a reference result is kept as a pointer.
+namespace asio::detail {
+template <typename T, typename Executor>
+class awaitable_frame<T&, Executor> : public awaitable_frame_base<Executor> {
+ public:
+  awaitable<T&, Executor> get_return_object() noexcept {
+    this->coro_ = coroutine_handle<awaitable_frame>::from_promise(*this);
+    return awaitable<T&, Executor>(this);
+  }
+  void return_value(T& value) noexcept { result_ = &value; }
+  T& get() {
+    this->caller_ = nullptr;
+    this->rethrow_exception();
+    return *result_;
+  }
+
+ private:
+  T* result_ = nullptr;
+};
+}  // namespace asio::detail
+
 namespace httpxx {
 
 namespace detail {
 class ResponseStream;    // the raw body on demand (lib/transport/response_stream.hpp)
 class BlockingDriver;    // runs async work to completion for the blocking Client
 class BodyReader;        // decoding state of a streamed body (lib/client/body_reader.hpp)
+struct ResponseIteration;   // one iter_* / aiter_* in progress (lib/models/response.cpp)
 }  // namespace detail
 
 // An input range of chunks pulled on demand (Response::iter_bytes and friends). Each step may
@@ -104,14 +127,18 @@ class Response {
   bool is_error() const noexcept { return status_code_ >= 400 && status_code_ < 600; }
   const Response& raise_for_status() const;   // HTTPStatusError unless 2xx; returns *this
 
-  // Reading a streamed response, blocking (Client::stream).
+  // Reading a streamed response, blocking (Client::stream). Once the body has been read, the
+  // iter_bytes/iter_text/iter_lines ranges serve it from memory; iterating a stream that was
+  // already iterated throws StreamConsumed, and after close() StreamClosed. The ranges (and the
+  // aiter_* streams) refer to this Response, which must outlive them and stay in place.
   const std::string& read();
   ChunkRange iter_bytes(std::size_t chunk_size = 0);   // decoded; chunk_size 0 = as received
   ChunkRange iter_text(std::size_t chunk_size = 0);    // decoded and as UTF-8
   ChunkRange iter_lines();                             // lines without their terminators
+                                                       // (\n, \r\n or \r)
   ChunkRange iter_raw(std::size_t chunk_size = 0);     // as received, still content-encoded
-  void close();
-  bool is_closed() const noexcept;
+  void close();                               // abandons an unread body (and its connection)
+  bool is_closed() const noexcept;            // closed, or read to the end
   bool is_stream_consumed() const noexcept;
 
   // The same from a coroutine (AsyncClient::stream).
@@ -138,12 +165,23 @@ class Response {
 
  private:
   detail::BodyReader& body_reader();
-  std::optional<std::string> next_decoded_blocking();
+  // The next raw or decoded bytes of the stream, appended to out; false at its end.
+  asio::awaitable<bool> read_chunk(bool raw, std::string& out);
+  void check_stream_unused() const;
+  void require_driver() const;
+  std::shared_ptr<detail::ResponseIteration> start_iteration(detail::ResponseIteration iteration);
+  ChunkRange blocking_range(std::shared_ptr<detail::ResponseIteration> iteration);
+  AsyncChunkStream async_stream(std::shared_ptr<detail::ResponseIteration> iteration);
+  asio::awaitable<void> advance(detail::ResponseIteration& iteration);
+  static asio::awaitable<std::optional<std::string>> next_item(
+      Response* self, std::shared_ptr<detail::ResponseIteration> iteration);
 
   int status_code_;
   Headers headers_;
   std::string content_;
   bool content_read_ = true;       // false while a stream has not been read to the end
+  bool closed_ = true;             // a complete response is closed; set_stream opens it
+  bool stream_consumed_ = true;    // its stream was read or iterated (or there is none)
   std::string http_version_ = "HTTP/1.1";
   std::string reason_phrase_;
   std::shared_ptr<const Request> request_;

@@ -10,7 +10,10 @@ BodyReader::BodyReader(std::shared_ptr<ResponseStream> stream, std::unique_ptr<C
 asio::awaitable<bool> BodyReader::read_raw(std::string& out) {
   if (ended_) co_return false;
   const std::size_t before = out.size();
-  if (!co_await stream_->read_some(out)) {
+  // Awaited into a variable, never inside a condition: GCC 12.2 miscompiles a co_await in an
+  // if/while condition (the coroutine resumes into a corrupt frame).
+  const bool more = co_await stream_->read_some(out);
+  if (!more) {
     ended_ = true;
     co_return false;
   }
@@ -19,10 +22,14 @@ asio::awaitable<bool> BodyReader::read_raw(std::string& out) {
 }
 
 asio::awaitable<bool> BodyReader::read_decoded(std::string& out) {
-  if (!decoder_) co_return co_await read_raw(out);
+  if (!decoder_) {
+    const bool more = co_await read_raw(out);
+    co_return more;
+  }
   if (ended_) co_return false;
   raw_.clear();
-  if (co_await read_raw(raw_)) {
+  const bool more = co_await read_raw(raw_);
+  if (more) {
     decoder_->decode(raw_, out);
     co_return true;
   }
