@@ -189,7 +189,11 @@ asio::awaitable<PoolLease> ConnectionPool::acquire(std::string_view origin_key, 
   waiter->timer.expires_at(deadline);
   std::error_code ec;
   co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  {
+  // A cancelled request leaves a lease granted to it for the guard to give back intact: taken,
+  // it would be dropped unused by whoever cancelled (an awaitable_operators `||` discards the
+  // loser's result) and a good connection closed with it.
+  const auto cancel_state = co_await asio::this_coro::cancellation_state;
+  if (cancel_state.cancelled() == asio::cancellation_type::none) {
     std::lock_guard lock(mutex_);
     if (waiter->granted) {
       waiter->granted = false;   // claimed: the guard has nothing to give back
