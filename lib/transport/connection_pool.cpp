@@ -241,8 +241,7 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
           to_close.push_back(std::move(connection));
         }
       }
-    } else if (reusable && (!limits_.max_keepalive_connections ||
-                            idle_.size() < *limits_.max_keepalive_connections)) {
+    } else if (reusable) {
       auto expires = Clock::time_point::max();
       if (limits_.keepalive_expiry) {
         expires = Clock::now() + std::chrono::duration_cast<Clock::duration>(*limits_.keepalive_expiry);
@@ -256,6 +255,12 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
     }
     expire_idle(Clock::now(), to_close);
     dispatch_waiters(to_close);
+    // Only now is max_keepalive_connections enforced, so that a request waiting for this origin
+    // is handed the connection rather than a slot to open a new one; the longest idle go first.
+    while (limits_.max_keepalive_connections && idle_.size() > *limits_.max_keepalive_connections) {
+      drop_idle(idle_.begin(), to_close);
+      --connections_;
+    }
   }
   for (auto& connection : to_close) connection->close();
 }
