@@ -49,9 +49,14 @@ bool UrlPattern::matches(const URL& url) const {
 }
 
 bool operator<(const UrlPattern& a, const UrlPattern& b) noexcept {
-  // httpx: (port unspecified, -len(host), -len(scheme)) ascending.
-  return std::make_tuple(!a.port_, -static_cast<long>(a.host_.size()), -static_cast<long>(a.scheme_.size())) <
-         std::make_tuple(!b.port_, -static_cast<long>(b.host_.size()), -static_cast<long>(b.scheme_.size()));
+  // httpx: (port unspecified, -len(host), -len(scheme)) ascending, where httpx's host keeps its
+  // wildcard: "all://*example.com" comes before "https://example.com", which it also matches.
+  const auto key = [](const UrlPattern& p) {
+    const std::size_t wildcard = p.subdomains_only_ ? 2 : p.with_subdomains_ ? 1 : 0;
+    return std::make_tuple(!p.port_, -static_cast<long>(p.host_.size() + wildcard),
+                           -static_cast<long>(p.scheme_.size()));
+  };
+  return key(a) < key(b);
 }
 
 }  // namespace httpxx::detail
