@@ -43,10 +43,14 @@ NoProxy::NoProxy(std::string_view list) {
     if (entry.front() == '[') {
       const auto close = entry.find(']');
       if (close == std::string_view::npos) continue;
-      if (close + 1 < entry.size() && entry[close + 1] == ':') rule.port = parse_port(entry.substr(close + 2));
+      if (close + 1 < entry.size() && entry[close + 1] == ':') {
+        rule.port = parse_port(entry.substr(close + 2));
+        if (!rule.port) continue;   // malformed: ignored rather than widened to every port
+      }
       entry = entry.substr(1, close - 1);
     } else if (auto colon = entry.rfind(':'); colon != std::string_view::npos && entry.find(':') == colon) {
       rule.port = parse_port(entry.substr(colon + 1));
+      if (!rule.port) continue;
       entry = entry.substr(0, colon);
     }
     std::string_view address = entry;
