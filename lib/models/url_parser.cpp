@@ -25,7 +25,10 @@ constexpr int eof = -1;
 std::string_view preprocess(std::string_view input, std::string& storage) {
   while (!input.empty() && static_cast<unsigned char>(input.front()) <= 0x20) input.remove_prefix(1);
   while (!input.empty() && static_cast<unsigned char>(input.back()) <= 0x20) input.remove_suffix(1);
-  if (input.find_first_of("\t\n\r") == std::string_view::npos) return input;
+  // Three vectorized scans beat one byte loop testing three values.
+  if (input.find('\t') == std::string_view::npos && input.find('\n') == std::string_view::npos &&
+      input.find('\r') == std::string_view::npos)
+    return input;
   storage.reserve(input.size());
   for (const char c : input)
     if (c != '\t' && c != '\n' && c != '\r') storage.push_back(c);
@@ -103,6 +106,9 @@ class Parser {
     return pointer_ >= size_ ? std::string_view{} : input_.substr(static_cast<std::size_t>(pointer_));
   }
   bool special_backslash(int c) const noexcept { return special_ && c == '\\'; }
+  // What ends an authority (§4.4 authority and host states): '/', '?', '#', and '\\' in special
+  // URLs.
+  bool is_authority_end(char c) const noexcept { return c == '/' || c == '?' || c == '#' || (special_ && c == '\\'); }
 
   void copy_base_authority() {
     url_.username = base_->username;
@@ -121,8 +127,8 @@ class Parser {
   }
 
   const char* step(int c);
-  const char* authority(int c);
-  const char* host(int c);
+  const char* authority();
+  const char* host();
   const char* port(int c);
   const char* file_host(int c);
   void path(int c);
@@ -135,9 +141,6 @@ class Parser {
   State state_ = State::scheme_start;
   std::string buffer_;
   bool special_ = false;
-  bool at_sign_seen_ = false;
-  bool inside_brackets_ = false;
-  bool password_token_seen_ = false;
 };
 
 const char* Parser::run() {
@@ -274,8 +277,8 @@ const char* Parser::step(int c) {
       }
       return nullptr;
 
-    case State::authority: return authority(c);
-    case State::host: return host(c);
+    case State::authority: return authority();
+    case State::host: return host();
     case State::port: return port(c);
 
     case State::file:
@@ -386,48 +389,53 @@ const char* Parser::step(int c) {
   return nullptr;
 }
 
-const char* Parser::authority(int c) {
-  if (c == '@') {
-    if (at_sign_seen_) buffer_.insert(0, "%40");
-    at_sign_seen_ = true;
-    for (std::size_t i = 0; i < buffer_.size(); ++i) {
-      if (buffer_[i] == ':' && !password_token_seen_) {
-        password_token_seen_ = true;
-        continue;
-      }
-      std::string& target = password_token_seen_ ? url_.password : url_.username;
-      percent_encode_append(target, std::string_view(buffer_).substr(i, 1), EncodeSet::userinfo);
-    }
-    buffer_.clear();
-  } else if (c == eof || c == '/' || c == '?' || c == '#' || special_backslash(c)) {
-    if (at_sign_seen_ && buffer_.empty()) return "credentials without a host";
-    pointer_ -= static_cast<std::ptrdiff_t>(buffer_.size()) + 1;
-    buffer_.clear();
+// The authority and host states, run over the whole authority at once: the userinfo is
+// everything before the last '@' (earlier ones are percent-encoded, as the per-code-point
+// states do by prepending "%40"), the password starts after its first ':'.
+const char* Parser::authority() {
+  const std::string_view rest = from_pointer();
+  std::size_t end = 0;
+  while (end < rest.size() && !is_authority_end(rest[end])) ++end;
+  const std::string_view authority = rest.substr(0, end);
+  const auto at = authority.rfind('@');
+  if (at == std::string_view::npos) {
     state_ = State::host;
-  } else {
-    buffer_.push_back(static_cast<char>(c));
+    --pointer_;
+    return nullptr;
   }
+  if (at + 1 == authority.size()) return "credentials without a host";
+  const std::string_view userinfo = authority.substr(0, at);
+  const auto colon = userinfo.find(':');
+  percent_encode_append(url_.username, userinfo.substr(0, colon), EncodeSet::userinfo);
+  if (colon != std::string_view::npos)
+    percent_encode_append(url_.password, userinfo.substr(colon + 1), EncodeSet::userinfo);
+  state_ = State::host;
+  pointer_ += static_cast<std::ptrdiff_t>(at);
   return nullptr;
 }
 
-const char* Parser::host(int c) {
-  if (c == ':' && !inside_brackets_) {
-    if (buffer_.empty()) return "empty host";
-    if (const char* failure = parse_host(buffer_, !special_, url_.host)) return failure;
-    url_.has_host = true;
-    buffer_.clear();
+const char* Parser::host() {
+  // Up to ':' outside brackets or the end of the authority.
+  const std::string_view rest = from_pointer();
+  bool inside_brackets = false;
+  std::size_t end = 0;
+  for (; end < rest.size(); ++end) {
+    const char d = rest[end];
+    if (is_authority_end(d) || (d == ':' && !inside_brackets)) break;
+    if (d == '[') inside_brackets = true;
+    if (d == ']') inside_brackets = false;
+  }
+  const std::string_view host = rest.substr(0, end);
+  const bool port_follows = end < rest.size() && rest[end] == ':';
+  if (host.empty() && (port_follows || special_)) return "empty host";
+  if (const char* failure = parse_host(host, !special_, url_.host)) return failure;
+  url_.has_host = true;
+  if (port_follows) {
     state_ = State::port;
-  } else if (c == eof || c == '/' || c == '?' || c == '#' || special_backslash(c)) {
-    --pointer_;
-    if (special_ && buffer_.empty()) return "empty host";
-    if (const char* failure = parse_host(buffer_, !special_, url_.host)) return failure;
-    url_.has_host = true;
-    buffer_.clear();
-    state_ = State::path_start;
+    pointer_ += static_cast<std::ptrdiff_t>(end);
   } else {
-    if (c == '[') inside_brackets_ = true;
-    if (c == ']') inside_brackets_ = false;
-    buffer_.push_back(static_cast<char>(c));
+    state_ = State::path_start;
+    pointer_ += static_cast<std::ptrdiff_t>(end) - 1;
   }
   return nullptr;
 }
