@@ -11,13 +11,6 @@
 #include <string>
 #include <vector>
 
-// GCC 12 pairs the coroutine frame's inlined allocation (asio's recycling allocator) with the
-// frame's sized operator delete and reports a mismatch that is not there
-// (-Wmismatched-new-delete on asio::detail::awaitable_frame_base; clang and ASan agree).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-
 namespace httpxx::detail {
 namespace {
 
@@ -50,15 +43,17 @@ class Exchange {
     error_.message = "SOCKS5 " + what + " (connecting to " + target_ + ")";
   }
 
-  void fail_io(const std::string& step, const std::error_code& ec) {
+  void fail_io(const char* step, const std::error_code& ec) {
     if (ec == asio::error::eof) {
-      fail(ec, "proxy closed the connection during " + step);
+      fail(ec, std::string("proxy closed the connection during ") + step);
     } else {
-      fail(ec, step + " failed: " + ec.message());
+      fail(ec, std::string(step) + " failed: " + ec.message());
     }
   }
 
-  asio::awaitable<bool> send(const std::vector<unsigned char>& message, const std::string& step) {
+  // step is a plain string: arguments of a co_await expression must not be temporaries with
+  // destructors, which GCC 12 may destroy twice.
+  asio::awaitable<bool> send(const std::vector<unsigned char>& message, const char* step) {
     std::error_code ec;
     const std::array<asio::const_buffer, 1> buffers{asio::buffer(message)};
     co_await stream_.write_all(buffers, ec);
@@ -66,7 +61,7 @@ class Exchange {
     co_return !ec;
   }
 
-  asio::awaitable<bool> receive(unsigned char* data, std::size_t size, const std::string& step) {
+  asio::awaitable<bool> receive(unsigned char* data, std::size_t size, const char* step) {
     std::size_t done = 0;
     std::error_code ec;
     while (done < size && !ec) done += co_await stream_.read_some(asio::buffer(data + done, size - done), ec);
@@ -133,7 +128,8 @@ asio::awaitable<void> socks5_connect(ByteStream& stream, std::string_view host, 
     // socks5:// resolves on the client and hands the proxy an address (curl does the same).
     asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
     DeadlineGuard guard(resolver.get_executor(), deadline, [&resolver] { resolver.cancel(); });
-    const auto results = co_await resolver.async_resolve(name, std::to_string(port),
+    const std::string service = std::to_string(port);
+    const auto results = co_await resolver.async_resolve(name, service,
         asio::ip::tcp::resolver::numeric_service, asio::redirect_error(asio::use_awaitable, ec));
     if (ec && guard.expired()) {
       error.timed_out = true;

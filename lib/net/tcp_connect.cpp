@@ -47,9 +47,12 @@ asio::awaitable<std::vector<asio::ip::tcp::endpoint>> resolve(std::string_view h
   const auto literal = asio::ip::make_address(std::string(bare), ec);
   if (!ec) co_return std::vector<asio::ip::tcp::endpoint>{{literal, port}};
 
+  // Arguments of a co_await expression are named: GCC 12 may destroy temporaries there twice.
+  const std::string name(bare);
+  const std::string service = std::to_string(port);
   asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
   DeadlineGuard guard(resolver.get_executor(), deadline, [&resolver] { resolver.cancel(); });
-  const auto results = co_await resolver.async_resolve(std::string(bare), std::to_string(port),
+  const auto results = co_await resolver.async_resolve(name, service,
       asio::ip::tcp::resolver::numeric_service, asio::redirect_error(asio::use_awaitable, ec));
   if (ec && guard.expired()) {
     fail_timed_out(error, "resolving host '" + std::string(bare) + "' timed out");
@@ -99,7 +102,8 @@ asio::awaitable<std::unique_ptr<ByteStream>> connect_tcp(std::string_view host, 
     }
   }
 
-  auto socket = co_await race_connect(interleave_families(endpoints), local, options.happy_eyeballs_delay,
+  const auto ordered = interleave_families(endpoints);
+  auto socket = co_await race_connect(ordered, local, options.happy_eyeballs_delay,
                                       deadline, target, error);
   if (error) co_return nullptr;
   std::error_code ec;
@@ -123,8 +127,8 @@ asio::awaitable<std::unique_ptr<ByteStream>> connect_unix(std::string_view path,
       std::error_code ignored;
       socket.cancel(ignored);
     });
-    co_await socket.async_connect(asio::local::stream_protocol::endpoint(std::string(path)),
-                                  asio::redirect_error(asio::use_awaitable, ec));
+    const asio::local::stream_protocol::endpoint endpoint{std::string(path)};
+    co_await socket.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
     if (ec && guard.expired()) {
       fail_timed_out(error, "connect to " + target + " timed out");
       co_return nullptr;

@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include <cstdlib>
@@ -72,6 +73,21 @@ void load_verify_location(SSL_CTX* ctx, const std::string& location) {
   if (ok != 1) throw std::runtime_error("could not load CA bundle '" + location + "': " + openssl_reason());
 }
 
+// OpenSSL's built-in locations. SSL_CTX_set_default_verify_paths would also read SSL_CERT_FILE
+// and SSL_CERT_DIR, which trust_env = false must ignore.
+void load_system_verify_locations(SSL_CTX* ctx) {
+  std::error_code ec;
+  const std::string file = X509_get_default_cert_file();
+  const std::string dir = X509_get_default_cert_dir();
+  bool loaded = false;
+  if (std::filesystem::exists(file, ec)) loaded |= SSL_CTX_load_verify_file(ctx, file.c_str()) == 1;
+  if (std::filesystem::is_directory(dir, ec)) loaded |= SSL_CTX_load_verify_dir(ctx, dir.c_str()) == 1;
+  if (!loaded) {
+    throw std::runtime_error("could not load the system CA certificates from " + file + " or " + dir + ": " +
+                             openssl_reason());
+  }
+}
+
 std::string env(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
@@ -121,8 +137,8 @@ std::shared_ptr<TlsContext> TlsContext::create(const TlsConfig& config) {
     } else if (!cert_file.empty() || !cert_dir.empty()) {
       if (!cert_file.empty()) load_verify_location(ctx, cert_file);
       if (!cert_dir.empty()) load_verify_location(ctx, cert_dir);
-    } else if (SSL_CTX_set_default_verify_paths(ctx) != 1) {
-      throw std::runtime_error("could not load the system CA certificates: " + openssl_reason());
+    } else {
+      load_system_verify_locations(ctx);
     }
   } else {
     SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);

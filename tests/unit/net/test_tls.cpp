@@ -1,0 +1,382 @@
+#include "net/tcp_connect.hpp"
+#include "net/tls.hpp"
+
+#include "net_test_support.hpp"
+#include "test_pki.hpp"
+#include "tls_test_server.hpp"
+
+#include <doctest/doctest.h>
+
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/redirect_error.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/use_awaitable.hpp>
+
+#include <array>
+#include <stdexcept>
+#include <string>
+
+using namespace httpxx::detail;
+using httpxx::test::run;
+using httpxx::test::test_pki;
+using httpxx::test::TlsServerOptions;
+using httpxx::test::TlsTestServer;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Arguments of co_await expressions are named or trivially destructible: GCC 12 may destroy
+// temporaries there twice.
+const TcpConnectOptions defaults;
+
+TlsServerOptions server_with(const std::string& cert) {
+  TlsServerOptions options;
+  options.cert_file = cert;
+  options.key_file = test_pki().server_key;
+  return options;
+}
+
+TlsConfig trusting_test_ca() {
+  TlsConfig config;
+  config.ca_bundle = test_pki().ca_cert;
+  return config;
+}
+
+// TCP then TLS to 127.0.0.1:port, presenting host for verification and SNI.
+asio::awaitable<std::unique_ptr<ByteStream>> connect_tls(std::uint16_t port, TlsContext& context,
+                                                         std::string_view host, NetError& error) {
+  auto tcp = co_await connect_tcp("127.0.0.1", port, defaults, Deadline::max(), error);
+  REQUIRE_MESSAGE(!error, error.message);
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  co_return co_await tls_handshake(std::move(tcp), context, host, port, deadline, error);
+}
+
+asio::awaitable<std::string> round_trip(ByteStream& stream, std::string_view text) {
+  std::error_code ec;
+  const std::array<asio::const_buffer, 1> out{asio::buffer(text)};
+  co_await stream.write_all(out, ec);
+  REQUIRE_FALSE(ec);
+  std::string received(text.size(), '\0');
+  std::size_t done = 0;
+  while (done < received.size() && !ec) {
+    done += co_await stream.read_some(asio::buffer(received.data() + done, received.size() - done), ec);
+  }
+  REQUIRE_MESSAGE(!ec, ec.message());
+  co_return received;
+}
+
+// Expects the handshake to fail with reason somewhere in the message.
+void expect_failure(const std::string& server_cert, const TlsConfig& config, const std::string& host,
+                    const std::string& reason) {
+  TlsTestServer server(server_with(server_cert));
+  asio::io_context io;
+  auto context = TlsContext::create(config);
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, host, error);
+    CHECK(stream == nullptr);
+    CHECK_FALSE(error.timed_out);
+    CHECK(static_cast<bool>(error.code));
+    const auto target = (host == "::1" ? "[::1]" : host) + ":" + std::to_string(server.port());
+    CHECK(error.message.rfind("TLS handshake with " + target + " failed: ", 0) == 0);
+    CHECK_MESSAGE(error.message.find(reason) != std::string::npos, error.message);
+  }());
+}
+
+}  // namespace
+
+TEST_CASE("a trusted server: handshake, ALPN h2, data both ways") {
+  auto options = server_with(test_pki().server_cert);
+  options.alpn = {"h2", "http/1.1"};
+  TlsTestServer server(options);
+  asio::io_context io;
+  auto config = trusting_test_ca();
+  config.alpn = {"h2", "http/1.1"};
+  auto context = TlsContext::create(config);
+  CHECK(context->describe() == "<TlsContext verify=true alpn=h2,http/1.1 sessions=0>");
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(stream->alpn() == "h2");
+    CHECK(co_await round_trip(*stream, "hello over TLS") == "hello over TLS");
+    CHECK(stream->is_reusable());
+  }());
+  const auto connections = server.finished(1);
+  REQUIRE(connections.size() == 1);
+  CHECK(connections[0].alpn == "h2");
+}
+
+TEST_CASE("ALPN falls back to http/1.1 and is empty when not offered") {
+  auto options = server_with(test_pki().server_cert);
+  options.alpn = {"http/1.1"};
+  TlsTestServer server(options);
+  asio::io_context io;
+  auto config = trusting_test_ca();
+  config.alpn = {"h2", "http/1.1"};
+  auto offering = TlsContext::create(config);
+  auto silent = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *offering, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(stream->alpn() == "http/1.1");
+    stream.reset();
+    stream = co_await connect_tls(server.port(), *silent, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(stream->alpn().empty());
+  }());
+}
+
+TEST_CASE("an IP literal is verified against the certificate's IP addresses") {
+  TlsTestServer server(server_with(test_pki().server_cert));
+  asio::io_context io;
+  auto context = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "127.0.0.1", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(co_await round_trip(*stream, "by address") == "by address");
+  }());
+}
+
+TEST_CASE("verification failures carry OpenSSL's reason") {
+  const auto& pki = test_pki();
+  SUBCASE("self-signed") { expect_failure(pki.self_signed_cert, trusting_test_ca(), "localhost", "self-signed certificate"); }
+  SUBCASE("unknown issuer") {
+    TlsConfig config;
+    config.ca_bundle = pki.other_ca_cert;
+    expect_failure(pki.server_cert, config, "localhost", "unable to get local issuer certificate");
+  }
+  SUBCASE("expired") { expect_failure(pki.expired_cert, trusting_test_ca(), "localhost", "certificate has expired"); }
+  SUBCASE("wrong host name") {
+    expect_failure(pki.wrong_host_cert, trusting_test_ca(), "localhost", "certificate verify failed: hostname mismatch");
+  }
+  SUBCASE("wrong IP address") {
+    expect_failure(pki.wrong_host_cert, trusting_test_ca(), "127.0.0.1", "IP address mismatch");
+  }
+}
+
+TEST_CASE("verify=false accepts an untrusted certificate") {
+  TlsTestServer server(server_with(test_pki().self_signed_cert));
+  asio::io_context io;
+  TlsConfig config;
+  config.verify = false;
+  auto context = TlsContext::create(config);
+  CHECK(context->describe() == "<TlsContext verify=false alpn=none sessions=0>");
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "wrong.example", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(co_await round_trip(*stream, "unverified") == "unverified");
+  }());
+}
+
+TEST_CASE("SSL_CERT_FILE supplies the CA when trust_env is on") {
+  TlsTestServer server(server_with(test_pki().server_cert));
+  asio::io_context io;
+  ::setenv("SSL_CERT_FILE", test_pki().ca_cert.c_str(), 1);
+  auto from_env = TlsContext::create(TlsConfig{});
+  TlsConfig ignoring;
+  ignoring.trust_env = false;
+  ::setenv("SSL_CERT_FILE", test_pki().ca_cert.c_str(), 1);
+  auto from_system = TlsContext::create(ignoring);
+  ::unsetenv("SSL_CERT_FILE");
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *from_env, "localhost", error);
+    CHECK_MESSAGE(!error, error.message);
+    stream.reset();
+    stream = co_await connect_tls(server.port(), *from_system, "localhost", error);
+    CHECK(stream == nullptr);
+    CHECK(error.message.find("unable to get local issuer certificate") != std::string::npos);
+  }());
+}
+
+TEST_CASE("a TLS 1.1-only server is refused") {
+  auto options = server_with(test_pki().server_cert);
+  options.tls11_only = true;
+  TlsTestServer server(options);
+  asio::io_context io;
+  auto context = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "localhost", error);
+    CHECK(stream == nullptr);
+    CHECK_MESSAGE(error.message.find("protocol version") != std::string::npos, error.message);
+  }());
+  CHECK_FALSE(server.finished(1).at(0).handshake_ok);
+}
+
+TEST_CASE("the second connection to an origin resumes the TLS session") {
+  TlsTestServer server(server_with(test_pki().server_cert));
+  asio::io_context io;
+  auto context = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto first = co_await connect_tls(server.port(), *context, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK_FALSE(tls_session_reused(*first));
+    // Reading processes the tickets the server sent after the handshake (RFC 8446 section 4.6.1).
+    CHECK(co_await round_trip(*first, "one") == "one");
+    CHECK(context->cached_sessions() >= 1);
+    first.reset();
+
+    auto second = co_await connect_tls(server.port(), *context, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(tls_session_reused(*second));
+    CHECK(co_await round_trip(*second, "two") == "two");
+  }());
+  const auto connections = server.finished(2);
+  REQUIRE(connections.size() == 2);
+  CHECK_FALSE(connections[0].session_reused);
+  CHECK(connections[1].session_reused);
+}
+
+TEST_CASE("a client certificate is presented when the server requires one") {
+  const auto& pki = test_pki();
+  auto options = server_with(pki.server_cert);
+  options.client_ca_file = pki.ca_cert;
+  TlsTestServer server(options);
+  asio::io_context io;
+  auto config = trusting_test_ca();
+  config.cert_file = pki.client_cert;
+  config.key_file = pki.client_key;
+  config.key_password = pki.client_key_password;
+  auto with_cert = TlsContext::create(config);
+  auto without_cert = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *with_cert, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(co_await round_trip(*stream, "mutual") == "mutual");
+    stream.reset();
+
+    // With TLS 1.3 the client finishes its handshake before the server checks its certificate:
+    // the refusal arrives as an alert on the first read.
+    stream = co_await connect_tls(server.port(), *without_cert, "localhost", error);
+    if (stream) {
+      std::error_code ec;
+      const std::string text = "x";
+      const std::array<asio::const_buffer, 1> out{asio::buffer(text)};
+      co_await stream->write_all(out, ec);
+      std::array<char, 8> in{};
+      co_await stream->read_some(asio::buffer(in), ec);
+      CHECK(static_cast<bool>(ec));
+    }
+  }());
+  const auto connections = server.finished(2);
+  REQUIRE(connections.size() == 2);
+  CHECK(connections[0].client_subject == "httpxx-test-client");
+  CHECK_FALSE(connections[1].handshake_ok);
+}
+
+TEST_CASE("TlsContext::create reports files it cannot load") {
+  const auto& pki = test_pki();
+  TlsConfig missing_ca;
+  missing_ca.ca_bundle = pki.dir + "/no-such-ca.pem";
+  CHECK_THROWS_WITH_AS(TlsContext::create(missing_ca),
+                       doctest::Contains(("could not load CA bundle '" + missing_ca.ca_bundle + "'").c_str()),
+                       std::runtime_error);
+
+  TlsConfig wrong_password = trusting_test_ca();
+  wrong_password.cert_file = pki.client_cert;
+  wrong_password.key_file = pki.client_key;
+  wrong_password.key_password = "not the password";
+  CHECK_THROWS_WITH_AS(TlsContext::create(wrong_password), doctest::Contains("could not load client key"),
+                       std::runtime_error);
+
+  TlsConfig directory;
+  directory.ca_bundle = pki.dir;
+  CHECK_NOTHROW(TlsContext::create(directory));
+}
+
+TEST_CASE("the TLS handshake gives up at the deadline when the server never answers") {
+  asio::io_context io;
+  const auto port = httpxx::test::start_silent_server(io);
+  auto context = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto tcp = co_await connect_tcp("127.0.0.1", port, defaults, Deadline::max(), error);
+    REQUIRE(tcp);
+    const auto start = Clock::now();
+    auto stream = co_await tls_handshake(std::move(tcp), *context, "localhost", port,
+                                         Clock::now() + std::chrono::milliseconds(200), error);
+    CHECK(stream == nullptr);
+    CHECK(error.timed_out);
+    CHECK(error.message == "TLS handshake with localhost:" + std::to_string(port) + " timed out");
+    CHECK(Clock::now() - start < std::chrono::seconds(5));
+  }());
+}
+
+TEST_CASE("a pending read does not hold up a write, and large transfers stream both ways") {
+  TlsTestServer server(server_with(test_pki().server_cert));
+  asio::io_context io;
+  auto context = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+
+    // 4 MiB: far more than the socket buffers hold, so the echo only completes if the reader
+    // and the writer make progress at the same time.
+    std::string sent(4 << 20, '\0');
+    for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i % 26);
+    std::string received;
+    received.reserve(sent.size());
+    bool reader_done = false;
+    // Cancelled by the reader when it is done: an event to wait on, never a deadline.
+    asio::steady_timer reader_finished(io, asio::steady_timer::time_point::max());
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      std::vector<char> buffer(64 * 1024);
+      std::error_code ec;
+      while (received.size() < sent.size() && !ec) {
+        const auto n = co_await stream->read_some(asio::buffer(buffer), ec);
+        received.append(buffer.data(), n);
+      }
+      reader_done = true;
+      reader_finished.cancel();
+    }, asio::detached);
+
+    std::error_code ec;
+    for (std::size_t offset = 0; offset < sent.size() && !ec; offset += 100000) {
+      const auto size = std::min<std::size_t>(100000, sent.size() - offset);
+      // Two pieces per call: exercises gathering as well.
+      const std::array<asio::const_buffer, 2> pieces{asio::buffer(sent.data() + offset, size / 2),
+                                                     asio::buffer(sent.data() + offset + size / 2, size - size / 2)};
+      co_await stream->write_all(pieces, ec);
+    }
+    REQUIRE_FALSE(ec);
+    if (!reader_done) {
+      std::error_code woken;
+      co_await reader_finished.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+    }
+    REQUIRE(reader_done);
+    CHECK(received.size() == sent.size());
+    CHECK(received == sent);
+  }());
+}
+
+TEST_CASE("an idle TLS stream with unread data is not reusable") {
+  TlsTestServer server(server_with(test_pki().server_cert));
+  asio::io_context io;
+  auto context = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(co_await round_trip(*stream, "pong") == "pong");
+    CHECK(stream->is_reusable());
+    // The echo comes back as one record: reading four bytes leaves one decrypted byte waiting.
+    std::error_code ec;
+    const std::string text = "pingX";
+    const std::array<asio::const_buffer, 1> out{asio::buffer(text)};
+    co_await stream->write_all(out, ec);
+    std::array<char, 4> in{};
+    std::size_t done = 0;
+    while (done < in.size() && !ec) done += co_await stream->read_some(asio::buffer(in.data() + done, in.size() - done), ec);
+    REQUIRE_FALSE(ec);
+    CHECK_FALSE(stream->is_reusable());
+  }());
+}
