@@ -19,9 +19,9 @@ ChunkPipeline ChunkPipeline::lines(std::string_view charset) {
   return ChunkPipeline(Kind::lines, 0, TextDecoder(charset));
 }
 
-void ChunkPipeline::push(std::string data) {
+void ChunkPipeline::push(std::string_view data) {
   if (kind_ == Kind::bytes) {
-    bytes_.push(std::move(data), ready_);
+    bytes_.push(data, ready_);
     return;
   }
   std::string text;

@@ -22,7 +22,8 @@ class ChunkPipeline {
   static ChunkPipeline text(std::string_view charset, std::size_t chunk_size);
   static ChunkPipeline lines(std::string_view charset);
 
-  void push(std::string data);
+  // Items are copied out of data, so the caller can reuse its buffer.
+  void push(std::string_view data);
   void finish();                   // the body has ended
   bool pop(std::string& item);     // the next item, if one is ready
 

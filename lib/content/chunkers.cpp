@@ -4,17 +4,17 @@
 
 namespace httpxx::detail {
 
-void ByteChunker::push(std::string data, std::vector<std::string>& ready) {
+void ByteChunker::push(std::string_view data, std::vector<std::string>& ready) {
   if (data.empty()) return;
   if (size_ == 0 || (buffer_.empty() && data.size() == size_)) {
-    ready.push_back(std::move(data));
+    ready.emplace_back(data);
     return;
   }
   std::size_t offset = 0;
   if (buffer_.empty()) {
     // Whole chunks straight from data; only the tail is buffered.
-    for (; data.size() - offset >= size_; offset += size_) ready.emplace_back(data, offset, size_);
-    buffer_.assign(data, offset);
+    for (; data.size() - offset >= size_; offset += size_) ready.emplace_back(data.substr(offset, size_));
+    buffer_.assign(data.substr(offset));
     return;
   }
   buffer_.append(data);

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace httpxx::detail {
@@ -14,7 +15,7 @@ class ByteChunker {
  public:
   explicit ByteChunker(std::size_t size) noexcept : size_(size) {}
   // Adds data; every complete chunk is appended to ready.
-  void push(std::string data, std::vector<std::string>& ready);
+  void push(std::string_view data, std::vector<std::string>& ready);
   // End of the stream: what is left becomes the last chunk.
   void flush(std::vector<std::string>& ready);
 

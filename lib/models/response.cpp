@@ -21,7 +21,7 @@ struct ResponseIteration {
   ChunkPipeline pipeline;
   bool raw = false;        // the bytes as received, still content-encoded
   bool ended = false;      // every byte has gone into the pipeline
-  std::string chunk{};     // the bytes being read
+  std::string chunk{};     // the bytes being read: one buffer reused for every chunk
 };
 
 }  // namespace detail
@@ -229,7 +229,8 @@ asio::awaitable<void> Response::advance(detail::ResponseIteration& iteration) {
   iteration.chunk.clear();
   const bool more = co_await read_chunk(iteration.raw, iteration.chunk);
   if (more) {
-    iteration.pipeline.push(std::move(iteration.chunk));
+    // Copied out at their exact size: the items yielded do not keep the read buffer's capacity.
+    iteration.pipeline.push(iteration.chunk);
   } else {
     iteration.pipeline.finish();
     iteration.ended = true;
