@@ -6,6 +6,7 @@
 
 #include "content/codings.hpp"
 #include "httpxx/errors.hpp"
+#include "httpxx/headers.hpp"
 
 namespace httpxx::detail {
 
@@ -72,25 +73,14 @@ std::string_view trim(std::string_view s) noexcept {
   return s;
 }
 
-bool iequal(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 using Factory = std::unique_ptr<ContentDecoder> (*)(std::optional<std::size_t>);
 
 // Coding names are case-insensitive (RFC 9110 section 8.4.1); "x-gzip" is gzip (section 8.4.1.3).
 Factory factory_for(std::string_view coding) noexcept {
-  if (iequal(coding, "gzip") || iequal(coding, "x-gzip")) return make_gzip_decoder;
-  if (iequal(coding, "deflate")) return make_deflate_decoder;
-  if (iequal(coding, "br")) return make_brotli_decoder;
-  if (iequal(coding, "zstd")) return make_zstd_decoder;
+  if (iequals(coding, "gzip") || iequals(coding, "x-gzip")) return make_gzip_decoder;
+  if (iequals(coding, "deflate")) return make_deflate_decoder;
+  if (iequals(coding, "br")) return make_brotli_decoder;
+  if (iequals(coding, "zstd")) return make_zstd_decoder;
   return nullptr;
 }
 
@@ -104,7 +94,7 @@ std::unique_ptr<ContentDecoder> make_decoder(std::string_view content_encoding,
     const std::string_view coding = trim(content_encoding.substr(0, comma));
     content_encoding = comma == std::string_view::npos ? std::string_view{}
                                                        : content_encoding.substr(comma + 1);
-    if (coding.empty() || iequal(coding, "identity")) continue;
+    if (coding.empty() || iequals(coding, "identity")) continue;
     const Factory factory = factory_for(coding);
     // Undoing the codings we know around one we do not would garble the body: leave it whole.
     if (!factory) return nullptr;

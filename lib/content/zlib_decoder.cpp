@@ -71,6 +71,17 @@ class ZlibDecoder final : public ContentDecoder {
   }
 
   void inflate_all(std::string_view input, std::string& out) {
+    // zlib counts input in uInt: hand a huge body over in pieces.
+    constexpr std::size_t max_piece = std::size_t{1} << 30;
+    while (input.size() > max_piece) {
+      inflate_piece(input.substr(0, max_piece), out);
+      input.remove_prefix(max_piece);
+    }
+    inflate_piece(input, out);
+  }
+
+  void inflate_piece(std::string_view input, std::string& out) {
+    if (discarding_) return;
     stream_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
     stream_.avail_in = static_cast<uInt>(input.size());
     while (true) {
