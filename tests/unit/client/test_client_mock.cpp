@@ -80,7 +80,6 @@ std::string path_of(const Request& request) { return std::string(request.url().p
 
 // The blocking client.
 struct BlockingDriver {
-  static constexpr bool blocking = true;
   explicit BlockingDriver(ClientOptions options) : client(std::move(options)) {}
 
   Response request(std::string_view method, std::string_view url, RequestOptions options = {}) {
@@ -100,7 +99,6 @@ struct BlockingDriver {
 
 // The coroutine client, each call run to completion on a loop of its own.
 struct AsyncDriver {
-  static constexpr bool blocking = false;
   explicit AsyncDriver(ClientOptions options) : client(io.get_executor(), std::move(options)) {}
 
   Response request(std::string_view method, std::string_view url, RequestOptions options = {}) {
