@@ -101,6 +101,9 @@ class Response {
  public:
   // A complete response, as a MockTransport handler returns it.
   Response(int status_code, Headers headers = {}, std::string content = {});
+  // An empty response (status 0), so that a Response can be a coroutine's result through
+  // asio::use_future or wait in a std::optional-free variable.
+  Response() : Response(0) {}
 
   int status_code() const noexcept { return status_code_; }
   std::string_view reason_phrase() const noexcept;          // the server's, or the standard one

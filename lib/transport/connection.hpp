@@ -47,12 +47,19 @@ class Connection {
   virtual bool was_used() const noexcept = 0;
 };
 
-// A pooled connection that failed before any byte of the response arrived, in a way that says
-// the server closed it while it sat idle. The transport retries the request once on a new
-// connection (when no request byte was written, or the method is idempotent: RFC 9110 9.2.2).
+// A request that failed on a connection before any byte of its response arrived, in a way that
+// says the connection, not the request, was the problem: a pooled HTTP/1.1 connection the server
+// closed while it sat idle, or an HTTP/2 stream the server refused or cut off by GOAWAY. The
+// transport retries it once on a new connection when that is safe: always when the server said
+// it did not process the request (RFC 9113 8.7), else for idempotent methods (RFC 9110 9.2.2).
 class StaleConnection : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StaleConnection(const std::string& what, bool unprocessed = false)
+      : std::runtime_error(what), unprocessed_(unprocessed) {}
+  bool unprocessed() const noexcept { return unprocessed_; }
+
+ private:
+  bool unprocessed_;
 };
 
 }  // namespace httpxx::detail

@@ -63,14 +63,12 @@ std::optional<std::chrono::seconds> keep_alive_timeout(const Headers& headers) {
 Http11Connection::Http11Connection(std::unique_ptr<ByteStream> stream, std::string peer,
                                    h1::ParserLimits limits)
     : stream_(std::move(stream)),
-      watchdog_(std::make_shared<IoWatchdog>(stream_->get_executor(), stream_.get())),
+      watchdog_(std::make_shared<IoWatchdog>(stream_->get_executor(), stream_)),
       peer_(std::move(peer)),
       parser_(limits),
       read_buffer_(new char[read_buffer_size]) {
   head_buffer_.reserve(1024);
 }
-
-Http11Connection::~Http11Connection() { watchdog_->detach(); }
 
 void Http11Connection::close() noexcept {
   if (closed_) return;
@@ -162,6 +160,12 @@ asio::awaitable<bool> Http11Connection::read_head(const RequestDeadlines& deadli
 asio::awaitable<void> Http11Connection::write_body(Request& request, const RequestDeadlines& deadlines,
                                                    bool chunked) {
   auto& body = *request.body();
+  // The same request may be sent again (a retry, a redirect, the caller's own resend): a
+  // streamed body always starts from its beginning.
+  if (!body.rewind()) {
+    close();
+    throw StreamConsumed("the request body was streamed once already and cannot be sent again");
+  }
   for (;;) {
     bool more = false;
     try {
@@ -305,7 +309,9 @@ asio::awaitable<void> Http11Connection::read_body(std::string& out, const Reques
       if (out.size() > size_before) co_return;
       if (read_begin_ < read_end_) continue;
     }
-    if (co_await fill(deadlines, Clock::time_point::max()) == Fill::eof) {
+    // (GCC 12 miscompiles co_await inside a condition: the result is stored first.)
+    const auto filled = co_await fill(deadlines, Clock::time_point::max());
+    if (filled == Fill::eof) {
       auto result = parser_.feed_eof();
       if (result.error) fail_protocol(result.error, "incomplete response body");
       finish_message();
@@ -317,6 +323,7 @@ asio::awaitable<void> Http11Connection::read_body(std::string& out, const Reques
 
 void Http11Connection::finish_message() noexcept {
   busy_ = false;
+  watchdog_->stop();
   ++completed_;
   // Bytes after the end of the response were never asked for (RFC 9112 9.3.2: no pipelining
   // here), so the connection's framing can no longer be trusted.

@@ -20,7 +20,6 @@ class Http11Connection final : public Connection,
                                public std::enable_shared_from_this<Http11Connection> {
  public:
   Http11Connection(std::unique_ptr<ByteStream> stream, std::string peer, h1::ParserLimits limits);
-  ~Http11Connection() override;
 
   asio::awaitable<Response> send(Request& request, const RequestRoute& route,
                                  const RequestDeadlines& deadlines, PoolLease lease) override;
@@ -50,7 +49,7 @@ class Http11Connection final : public Connection,
   void finish_message() noexcept;
   [[noreturn]] void fail_protocol(const std::error_code& error, std::string_view during);
 
-  std::unique_ptr<ByteStream> stream_;
+  std::shared_ptr<ByteStream> stream_;
   std::shared_ptr<IoWatchdog> watchdog_;
   std::string peer_;                    // "host:port", for messages
   h1::ResponseParser parser_;

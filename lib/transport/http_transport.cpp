@@ -12,6 +12,7 @@
 #include "net/tls.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/http11_connection.hpp"
+#include "transport/http2_connection.hpp"
 #include "transport/http_proxy.hpp"
 #include "transport/transport_errors.hpp"
 
@@ -80,9 +81,11 @@ class HTTPTransportImpl {
       route.proxy_headers = &proxy_headers_;
     }
 
+    // HTTP/2 by ALPN for https, or h2c with prior knowledge when HTTP/1.1 is off.
+    const bool may_multiplex = options_.http2 && (secure || !options_.http1) && proxy_kind_ != ProxyKind::http;
     for (int attempt = 0;; ++attempt) {
       const auto pool_deadline = deadlines.for_phase(Phase::pool);
-      auto lease = co_await pool_->acquire(origin, false, pool_deadline.at,
+      auto lease = co_await pool_->acquire(origin, may_multiplex, pool_deadline.at,
                                            deadlines.describe(Phase::pool, pool_deadline.is_total));
       if (!lease.connection()) lease.attach(co_await open_connection(url, deadlines));
       auto* connection = lease.connection();
@@ -92,7 +95,7 @@ class HTTPTransportImpl {
         // RFC 9110 9.2.2: only a request that is safe to repeat is sent again, and only once.
         const auto& body = request.body();
         const bool replayable = !body || body->bytes() || body->rewind();
-        if (attempt > 0 || !is_idempotent(request.method()) || !replayable) {
+        if (attempt > 0 || !replayable || (!stale.unprocessed() && !is_idempotent(request.method()))) {
           throw RemoteProtocolError(stale.what());
         }
       }
@@ -140,6 +143,13 @@ class HTTPTransportImpl {
     }
     if (error) raise_connect_error(error, deadlines, deadline.is_total, proxy_step && !error.timed_out);
 
+    const bool h2 = stream->alpn() == "h2" || (!secure && !options_.http1 && options_.http2 && !route_absolute(url));
+    if (h2) {
+      auto connection = std::make_shared<Http2Connection>(std::move(stream), peer, h2::SessionSettings{},
+                                                          deadlines.timeout().write);
+      connection->start();
+      co_return connection;
+    }
     co_return std::make_shared<Http11Connection>(std::move(stream), peer, parser_limits());
   }
 
@@ -148,6 +158,11 @@ class HTTPTransportImpl {
 
  private:
   static std::string percent_user(const URL& url, bool username);
+
+  // Plain http through an HTTP forward proxy goes in absolute-form over HTTP/1.1.
+  bool route_absolute(const URL& url) const {
+    return url.scheme() == "http" && (proxy_kind_ == ProxyKind::http || proxy_kind_ == ProxyKind::https);
+  }
 
   TcpConnectOptions tcp_options() const {
     TcpConnectOptions tcp;
@@ -176,7 +191,14 @@ class HTTPTransportImpl {
         config.key_file = options_.cert->key_file;
         config.key_password = options_.cert->password;
       }
-      config.alpn = {"http/1.1"};
+      // RFC 7301: offer h2 first when enabled; a proxy is always spoken to in HTTP/1.1.
+      if (for_proxy || !options_.http2) {
+        config.alpn = {"http/1.1"};
+      } else if (options_.http1) {
+        config.alpn = {"h2", "http/1.1"};
+      } else {
+        config.alpn = {"h2"};
+      }
       try {
         context = TlsContext::create(config);
       } catch (const std::runtime_error& e) {

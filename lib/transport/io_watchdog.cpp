@@ -4,8 +4,8 @@
 
 namespace httpxx::detail {
 
-IoWatchdog::IoWatchdog(asio::any_io_executor executor, ByteStream* stream)
-    : timer_(std::move(executor)), stream_(stream) {}
+IoWatchdog::IoWatchdog(asio::any_io_executor executor, std::weak_ptr<ByteStream> stream)
+    : timer_(std::move(executor)), stream_(std::move(stream)) {}
 
 void IoWatchdog::arm(Clock::time_point deadline) {
   expired_ = false;
@@ -14,9 +14,9 @@ void IoWatchdog::arm(Clock::time_point deadline) {
   if (timer_at_ == Clock::time_point::max() || deadline < timer_at_) start_wait(deadline);
 }
 
-void IoWatchdog::detach() noexcept {
-  stream_ = nullptr;
+void IoWatchdog::stop() noexcept {
   deadline_ = Clock::time_point::max();
+  if (timer_at_ == Clock::time_point::max()) return;
   ++generation_;
   timer_at_ = Clock::time_point::max();
   timer_.cancel();
@@ -35,11 +35,11 @@ void IoWatchdog::start_wait(Clock::time_point at) {
 
 void IoWatchdog::on_timer() {
   timer_at_ = Clock::time_point::max();
-  if (deadline_ == Clock::time_point::max() || !stream_) return;   // nothing in flight
+  if (deadline_ == Clock::time_point::max()) return;   // nothing in flight
   if (Clock::now() >= deadline_) {
     expired_ = true;
     deadline_ = Clock::time_point::max();
-    stream_->cancel();
+    if (auto stream = stream_.lock()) stream->cancel();
   } else {
     start_wait(deadline_);   // the deadline moved on since the timer was set
   }

@@ -20,21 +20,26 @@ class IoWatchdog : public std::enable_shared_from_this<IoWatchdog> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  IoWatchdog(asio::any_io_executor executor, ByteStream* stream);
+  // Holds the stream weakly: the connection may be destroyed on another thread while a timer
+  // completion is queued, and the completion must then find nothing to cancel.
+  IoWatchdog(asio::any_io_executor executor, std::weak_ptr<ByteStream> stream);
   IoWatchdog(const IoWatchdog&) = delete;
   IoWatchdog& operator=(const IoWatchdog&) = delete;
 
   void arm(Clock::time_point deadline);   // for the operation about to start
   void disarm() noexcept { deadline_ = Clock::time_point::max(); }
   bool expired() const noexcept { return expired_; }
-  void detach() noexcept;                 // the stream is going away: never touch it again
+  // The connection went idle: drops the pending wait, so that an idle pooled connection keeps no
+  // timer in the event loop (an io_context::run() with only idle connections left returns).
+  // Called on the connection's executor.
+  void stop() noexcept;
 
  private:
   void start_wait(Clock::time_point at);
   void on_timer();
 
   asio::steady_timer timer_;
-  ByteStream* stream_;
+  std::weak_ptr<ByteStream> stream_;
   Clock::time_point deadline_ = Clock::time_point::max();
   Clock::time_point timer_at_ = Clock::time_point::max();   // max: no wait pending
   std::uint64_t generation_ = 0;

@@ -35,6 +35,11 @@ exactly what reaches the client. Unless said otherwise a response keeps the conn
   /103                   "HTTP/1.1 103 Early Hints" with a Link header, then 200 "ok".
   /many-headers?n=100    a 200 with n headers "X-Header-I: value-I".
   /status/N              status N (reason from the standard table), empty body.
+  /close-on-next-request a valid keep-alive 200 "ok"; then, when the next request arrives on the
+                         same connection, closes it without answering: a pooled connection that
+                         the server dropped just as it was reused (the client must retry safely).
+  /barrier?n=4&group=g   answers "released" only once n requests of group g are waiting at the
+                         same time (503 after 30 s): proves a client sends concurrently.
   /conn-id               body: the connection's number (counted from 1 per accepted connection);
                          header X-Request-Number: how many requests that connection has served.
   anything else          404.
@@ -317,6 +322,31 @@ def handle_status(conn, request, state):
     return request.keep_alive()
 
 
+def handle_close_on_next_request(conn, request, state):
+    conn.read_body(request)
+    conn.send(simple(200, b"ok", extra=[("Connection", "keep-alive")]))
+    conn.read_head()  # the next request on this connection: dropped unanswered
+    return False
+
+
+_barriers = {}
+_barriers_lock = threading.Lock()
+
+
+def handle_barrier(conn, request, state):
+    conn.read_body(request)
+    n = int(request.query.get("n", "2"))
+    group = request.query.get("group", "")
+    with _barriers_lock:
+        barrier = _barriers.setdefault((group, n), threading.Barrier(n))
+    try:
+        barrier.wait(timeout=30)
+        conn.send(simple(200, b"released"))
+    except threading.BrokenBarrierError:
+        conn.send(simple(503, b"the other requests never arrived"))
+    return request.keep_alive()
+
+
 def handle_conn_id(conn, request, state):
     conn.read_body(request)
     body = str(state["number"]).encode()
@@ -348,6 +378,8 @@ ROUTES = {
     "/103": handle_103,
     "/many-headers": handle_many_headers,
     "/conn-id": handle_conn_id,
+    "/close-on-next-request": handle_close_on_next_request,
+    "/barrier": handle_barrier,
 }
 
 

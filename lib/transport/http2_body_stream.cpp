@@ -1,0 +1,39 @@
+#include "transport/http2_body_stream.hpp"
+
+namespace httpxx::detail {
+
+Http2BodyStream::Http2BodyStream(std::shared_ptr<Http2Connection> connection,
+                                 std::shared_ptr<Http2Connection::StreamState> stream, PoolLease lease,
+                                 RequestDeadlines deadlines)
+    : connection_(std::move(connection)),
+      stream_(std::move(stream)),
+      lease_(std::move(lease)),
+      deadlines_(std::move(deadlines)) {}
+
+asio::awaitable<bool> Http2BodyStream::read_some(std::string& out) {
+  if (done_) co_return false;
+  const auto size_before = out.size();
+  bool finished = false;
+  try {
+    co_await connection_->read_body(*stream_, out, deadlines_, finished);
+  } catch (...) {
+    done_ = true;
+    connection_->abandon(stream_);
+    lease_.release(connection_->is_reusable());
+    throw;
+  }
+  if (finished) {
+    done_ = true;
+    lease_.release(connection_->is_reusable());
+  }
+  co_return out.size() > size_before;
+}
+
+void Http2BodyStream::close() noexcept {
+  if (done_) return;
+  done_ = true;
+  connection_->abandon(stream_);
+  lease_.release(connection_->is_reusable());
+}
+
+}  // namespace httpxx::detail

@@ -1,0 +1,237 @@
+// HTTP/1.1 semantics against nginx and httpbin, with both clients.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "client_drivers.hpp"
+#include "sha256.hpp"
+#include "test_env.hpp"
+
+using httpxx_test::AsyncDriver;
+using httpxx_test::server;
+using httpxx_test::SyncDriver;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string nginx() { return server("HTTPXX_TEST_NGINX_HTTP"); }
+std::string httpbin() { return server("HTTPXX_TEST_HTTPBIN"); }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("a GET reads status, headers and the whole body", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  auto response = client.get(nginx() + "/1k.bin");
+  CHECK(response.status_code() == 200);
+  CHECK(response.reason_phrase() == "OK");
+  CHECK(response.http_version() == "HTTP/1.1");
+  CHECK(response.headers().get("content-length") == "1024");
+  CHECK(response.content().size() == 1024);
+  CHECK(response.content() == read_file(server("HTTPXX_TEST_DOCROOT") + "/1k.bin"));
+  CHECK(response.url().href() == nginx() + "/1k.bin");
+  CHECK(response.num_bytes_downloaded() == 1024);
+  CHECK(response.is_success());
+  CHECK(response.request().method() == "GET");
+}
+
+TEST_CASE_TEMPLATE("keep-alive: consecutive requests reuse one connection", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  const auto first = client.get(nginx() + "/connection").text();
+  const auto second = client.get(nginx() + "/connection").text();
+  const auto third = client.get(nginx() + "/connection-requests").text();
+  CHECK(first == second);
+  CHECK(third == "3\n");
+  CHECK(client.describe() == "<HTTPTransport <ConnectionPool [Requests: 0 active, 0 queued | Connections: 0 active, 1 idle]>>");
+}
+
+TEST_CASE_TEMPLATE("default request headers", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  auto json = client.get(httpbin() + "/headers").json()["headers"];
+  CHECK(json["User-Agent"] == std::string("httpxx/") + httpxx::version);
+  CHECK(json["Accept"] == "*/*");
+  CHECK(json["Accept-Encoding"] == "gzip, deflate, br, zstd");
+  const std::string host = json["Host"];
+  CHECK(host.starts_with("127.0.0.1:"));
+}
+
+TEST_CASE_TEMPLATE("HEAD has no body even with a Content-Length", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  auto response = client.request("HEAD", nginx() + "/1k.bin");
+  CHECK(response.status_code() == 200);
+  CHECK(response.headers().get("content-length") == "1024");
+  CHECK(response.content().empty());
+  // The connection is still in sync: the next request on it works.
+  CHECK(client.get(nginx() + "/1k.bin").content().size() == 1024);
+}
+
+TEST_CASE_TEMPLATE("request bodies: JSON, form, raw bytes, multipart with a file on disk", Driver, SyncDriver,
+                   AsyncDriver) {
+  Driver client;
+  SUBCASE("json") {
+    httpxx::RequestOptions options;
+    options.json = {{"name", "httpxx"}, {"n", 3}};
+    auto echo = client.request("POST", httpbin() + "/post", std::move(options)).json();
+    CHECK(echo["json"]["name"] == "httpxx");
+    CHECK(echo["json"]["n"] == 3);
+    CHECK(echo["headers"]["Content-Type"] == "application/json");
+  }
+  SUBCASE("form") {
+    httpxx::RequestOptions options;
+    options.data = {{"a", "1"}, {"b", "two words"}};
+    auto echo = client.request("POST", httpbin() + "/post", std::move(options)).json();
+    CHECK(echo["form"]["a"] == "1");
+    CHECK(echo["form"]["b"] == "two words");
+  }
+  SUBCASE("raw bytes with a NUL") {
+    httpxx::RequestOptions options;
+    options.content = std::string("a\0b", 3);
+    options.headers = {{"Content-Type", "application/octet-stream"}};
+    auto response = client.request("PUT", httpbin() + "/anything", std::move(options));
+    auto echo = response.json();
+    CHECK(echo["method"] == "PUT");
+    CHECK(echo["headers"]["Content-Length"] == "3");
+  }
+  SUBCASE("multipart with a streamed file") {
+    const auto path = std::filesystem::temp_directory_path() / "httpxx-upload-test.txt";
+    {
+      std::ofstream out(path, std::ios::binary);
+      for (int i = 0; i < 20000; ++i) out << "line " << i << "\n";
+    }
+    httpxx::RequestOptions options;
+    options.data = {{"field", "value"}};
+    options.files = {{"upload", httpxx::File::from_path(path.string())}};
+    auto echo = client.request("POST", httpbin() + "/post", std::move(options)).json();
+    CHECK(echo["form"]["field"] == "value");
+    CHECK(echo["files"]["upload"] == read_file(path.string()));
+    std::filesystem::remove(path);
+  }
+}
+
+TEST_CASE_TEMPLATE("content decoding: gzip, deflate, brotli", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  CHECK(client.get(httpbin() + "/gzip").json()["gzipped"] == true);
+  CHECK(client.get(httpbin() + "/deflate").json()["deflated"] == true);
+  CHECK(client.get(httpbin() + "/brotli").json()["brotli"] == true);
+  auto text = client.get(nginx() + "/text.txt");
+  CHECK(text.headers().get("content-encoding") == "gzip");
+  CHECK(text.content() == read_file(server("HTTPXX_TEST_DOCROOT") + "/text.txt"));
+}
+
+TEST_CASE_TEMPLATE("chunked responses", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  auto response = client.get(nginx() + "/chunked");
+  CHECK(response.headers().get("transfer-encoding") == "chunked");
+  CHECK(!response.content().empty());
+  auto lines = client.stream("GET", httpbin() + "/stream/20");
+  int count = 0;
+  client.each_line(lines, [&](const std::string& line) {
+    if (!line.empty()) CHECK(nlohmann::json::parse(line)["id"] == count++);
+  });
+  CHECK(count == 20);
+}
+
+TEST_CASE_TEMPLATE("status codes and raise_for_status", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  auto not_found = client.get(httpbin() + "/status/404");
+  CHECK(not_found.status_code() == 404);
+  CHECK(not_found.is_client_error());
+  CHECK_THROWS_AS(not_found.raise_for_status(), httpxx::HTTPStatusError);
+  try {
+    not_found.raise_for_status();
+  } catch (const httpxx::HTTPStatusError& e) {
+    CHECK(std::string(e.what()).find("404") != std::string::npos);
+    CHECK(e.response().status_code() == 404);
+    CHECK(e.request().url() == not_found.url());
+  }
+  CHECK(client.get(httpbin() + "/status/204").content().empty());
+  CHECK(client.get(httpbin() + "/status/503").is_server_error());
+}
+
+TEST_CASE_TEMPLATE("a 50 MiB download streamed in chunks keeps its integrity", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  auto response = client.stream("GET", nginx() + "/50m.bin");
+  CHECK(response.status_code() == 200);
+  httpxx_test::Sha256 sha;
+  std::size_t total = 0, largest = 0;
+  client.each_chunk(response, 0, [&](const std::string& chunk) {
+    sha.update(chunk);
+    total += chunk.size();
+    largest = std::max(largest, chunk.size());
+    return true;
+  });
+  CHECK(total == 50u * 1024 * 1024);
+  CHECK(largest <= 256 * 1024);   // streamed in bounded pieces, not buffered whole
+  auto expected = read_file(server("HTTPXX_TEST_DOCROOT") + "/50m.bin.sha256");
+  CHECK(sha.hex() == expected.substr(0, 64));
+  CHECK(client.describe().find("0 active, 0 queued | Connections: 0 active, 1 idle") != std::string::npos);
+}
+
+TEST_CASE_TEMPLATE("a body abandoned half-way closes its connection instead of reusing it", Driver, SyncDriver,
+                   AsyncDriver) {
+  Driver client;
+  const auto before = client.get(nginx() + "/connection").text();
+  {
+    auto response = client.stream("GET", nginx() + "/50m.bin");
+    std::size_t seen = 0;
+    client.each_chunk(response, 64 * 1024, [&](const std::string& chunk) {
+      seen += chunk.size();
+      return seen < 1024 * 1024;
+    });
+    client.close(response);
+    CHECK(response.is_closed());
+  }
+  CHECK(client.describe().find("Connections: 0 active, 0 idle") != std::string::npos);
+  const auto after = client.get(nginx() + "/connection").text();
+  CHECK(after != before);
+}
+
+TEST_CASE_TEMPLATE("a streamed response destroyed unread returns its slot", Driver, SyncDriver, AsyncDriver) {
+  httpxx::ClientOptions options;
+  options.limits.max_connections = 1;
+  options.timeout.pool = 2s;
+  Driver client(std::move(options));
+  for (int i = 0; i < 3; ++i) {
+    auto response = client.stream("GET", nginx() + "/50m.bin");
+    CHECK(response.status_code() == 200);
+  }
+  CHECK(client.get(nginx() + "/1k.bin").status_code() == 200);
+  CHECK(client.describe().find("Requests: 0 active, 0 queued") != std::string::npos);
+}
+
+TEST_CASE_TEMPLATE("base_url, params and the URL overloads", Driver, SyncDriver, AsyncDriver) {
+  httpxx::ClientOptions options;
+  options.base_url = httpbin() + "/anything/";
+  options.params = {{"client", "1"}};
+  Driver client(std::move(options));
+  httpxx::RequestOptions request;
+  request.params = {{"q", "a b"}};
+  auto echo = client.get("items", std::move(request)).json();
+  const std::string url = echo["url"];
+  CHECK(url.ends_with("/anything/items?client=1&q=a%20b"));
+  CHECK(echo["args"]["q"] == "a b");
+}
+
+TEST_CASE_TEMPLATE("send a request built beforehand", Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  auto request = client.build_request("DELETE", httpbin() + "/delete");
+  request.headers().set("X-Custom", "yes");
+  auto echo = client.send(std::move(request)).json();
+  CHECK(echo["headers"]["X-Custom"] == "yes");
+}
+
+TEST_CASE("top-level functions") {
+  auto response = httpxx::get(nginx() + "/1k.bin");
+  CHECK(response.content().size() == 1024);
+  httpxx::RequestOptions options;
+  options.json = {{"k", "v"}};
+  CHECK(httpxx::post(httpbin() + "/post", std::move(options)).json()["json"]["k"] == "v");
+  auto streamed = httpxx::stream("GET", nginx() + "/1k.bin");
+  CHECK(streamed.read().size() == 1024);
+}
