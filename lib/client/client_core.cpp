@@ -146,12 +146,18 @@ asio::awaitable<Response> ClientCore::send_handling_redirects(Request& request, 
     }
     Response response = co_await send_single(request);
     response.set_history(history);
-    std::optional<Request> next = build_redirect_request(request, response);
-    if (!next) co_return response;
     if (!follow) {
-      response.set_next_request(std::move(next));
+      // A redirect the caller does not follow is returned as it is; a Location that cannot be
+      // followed leaves next_request() empty instead of failing the request.
+      try {
+        response.set_next_request(build_redirect_request(request, response));
+      } catch (const RemoteProtocolError&) {
+      } catch (const StreamConsumed&) {
+      }
       co_return response;
     }
+    std::optional<Request> next = build_redirect_request(request, response);
+    if (!next) co_return response;
     co_await response.aread();
     history.push_back(std::move(response));
     request = std::move(*next);
