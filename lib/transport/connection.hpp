@@ -45,6 +45,8 @@ class Connection {
   virtual std::string_view http_version() const noexcept = 0;
   // True once a request has been completed on it (a fresh connection is not "stale").
   virtual bool was_used() const noexcept = 0;
+  // No request in flight on it (for HTTP/2: no stream open).
+  virtual bool is_idle() const noexcept = 0;
 };
 
 // A request that failed on a connection before any byte of its response arrived, in a way that

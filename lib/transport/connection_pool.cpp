@@ -287,8 +287,13 @@ ConnectionPool::Stats ConnectionPool::stats() const {
   Stats stats;
   stats.requests_active = requests_active_;
   stats.requests_queued = waiters_.size();
-  stats.connections_idle = idle_.size();
-  stats.connections_active = connections_ - idle_.size();
+  // An HTTP/2 connection without an open stream is idle too, though it stays with its origin.
+  std::size_t idle_multiplexed = 0;
+  for (const auto& [key, origin] : origins_) {
+    for (const auto& connection : origin.multiplexed) idle_multiplexed += connection->is_idle() ? 1 : 0;
+  }
+  stats.connections_idle = idle_.size() + idle_multiplexed;
+  stats.connections_active = connections_ - stats.connections_idle;
   return stats;
 }
 

@@ -93,6 +93,12 @@ asio::awaitable<void> Http2Connection::write_loop() {
       fail_all("HTTP/2 error while framing: " + ec.message(), false);
       break;
     }
+    // Draining may ask for more request body (body_wanted): provide it now, so an upload
+    // keeps flowing even while nothing arrives from the peer.
+    if (!session_.events().empty()) {
+      handle_events();
+      if (write_buffer_.empty() && session_.wants_write()) continue;
+    }
     if (write_buffer_.empty() || closed_) break;
     std::array<asio::const_buffer, 1> buffers{asio::buffer(write_buffer_)};
     std::error_code ec;

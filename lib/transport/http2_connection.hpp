@@ -39,6 +39,7 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   void close() noexcept override;
   std::string_view http_version() const noexcept override { return "HTTP/2"; }
   bool was_used() const noexcept override { return streams_opened_ > 0; }
+  bool is_idle() const noexcept override { return streams_.empty(); }
 
   // Appends the next body bytes of stream to out (and re-opens its window); finished at the end.
   asio::awaitable<void> read_body(StreamState& stream, std::string& out, const RequestDeadlines& deadlines,

@@ -85,8 +85,10 @@ class HTTPTransportImpl {
     const bool may_multiplex = options_.http2 && (secure || !options_.http1) && proxy_kind_ != ProxyKind::http;
     for (int attempt = 0;; ++attempt) {
       const auto pool_deadline = deadlines.for_phase(Phase::pool);
-      auto lease = co_await pool_->acquire(origin, may_multiplex, pool_deadline.at,
-                                           deadlines.describe(Phase::pool, pool_deadline.is_total));
+      // Arguments of a co_await are named variables: GCC 12 can destroy a temporary with a
+      // destructor twice when it is created inside the co_await expression.
+      const std::string pool_limit = deadlines.describe(Phase::pool, pool_deadline.is_total);
+      auto lease = co_await pool_->acquire(origin, may_multiplex, pool_deadline.at, pool_limit);
       if (!lease.connection()) lease.attach(co_await open_connection(url, deadlines));
       auto* connection = lease.connection();
       try {
@@ -111,15 +113,15 @@ class HTTPTransportImpl {
     NetError error;
     std::unique_ptr<ByteStream> stream;
     bool proxy_step = false;
+    const TcpConnectOptions tcp = tcp_options();
 
     if (!options_.uds.empty()) {
       stream = co_await connect_unix(options_.uds, deadline.at, error);
     } else if (proxy_kind_ == ProxyKind::none) {
-      stream = co_await connect_tcp(host, port, tcp_options(), deadline.at, error);
+      stream = co_await connect_tcp(host, port, tcp, deadline.at, error);
     } else {
       const auto& proxy = options_.proxy->url;
-      stream = co_await connect_tcp(proxy.host_for_connect(), proxy.effective_port(), tcp_options(),
-                                    deadline.at, error);
+      stream = co_await connect_tcp(proxy.host_for_connect(), proxy.effective_port(), tcp, deadline.at, error);
       if (error) {
         error.message = "could not connect to the proxy: " + error.message;
         proxy_step = !error.timed_out;
@@ -130,8 +132,9 @@ class HTTPTransportImpl {
         if (error) error.message = "TLS with the proxy failed: " + error.message;
       }
       if (!error && (proxy_kind_ == ProxyKind::socks5 || proxy_kind_ == ProxyKind::socks5h)) {
-        co_await socks5_connect(*stream, host, port, proxy_kind_ == ProxyKind::socks5,
-                                percent_user(proxy, true), percent_user(proxy, false), deadline.at, error);
+        const std::string username = percent_user(proxy, true), password = percent_user(proxy, false);
+        co_await socks5_connect(*stream, host, port, proxy_kind_ == ProxyKind::socks5, username, password,
+                                deadline.at, error);
         proxy_step = static_cast<bool>(error);
       } else if (!error && secure) {
         co_await connect_tunnel(*stream, host, port, proxy_headers_, deadline.at, error);

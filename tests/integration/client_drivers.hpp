@@ -4,13 +4,12 @@
 // runs. TEST_CASE_TEMPLATE(..., Driver, httpxx_test::SyncDriver, httpxx_test::AsyncDriver).
 
 #include <functional>
-#include <future>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
-#include <asio/use_future.hpp>
 
 #include <httpxx/httpxx.hpp>
 
@@ -62,12 +61,34 @@ class AsyncDriver {
  public:
   explicit AsyncDriver(httpxx::ClientOptions options = {}) : client_(context_.get_executor(), std::move(options)) {}
 
+  // Runs operation on the test's io_context until it completes. The completion handler is a
+  // plain lambda, so it runs on that io_context (asio::use_future would complete on asio's
+  // system thread pool, leaving run_one() waiting for an event that already happened).
   template <class T>
   T run(asio::awaitable<T> operation) {
-    auto result = asio::co_spawn(context_, std::move(operation), asio::use_future);
+    std::optional<T> result;
+    std::exception_ptr error;
+    bool done = false;
+    asio::co_spawn(context_, std::move(operation), [&](std::exception_ptr e, T value) {
+      error = e;
+      if (!e) result.emplace(std::move(value));
+      done = true;
+    });
     context_.restart();
-    while (result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) context_.run_one();
-    return result.get();
+    while (!done) context_.run_one();
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
+  }
+  void run(asio::awaitable<void> operation) {
+    std::exception_ptr error;
+    bool done = false;
+    asio::co_spawn(context_, std::move(operation), [&](std::exception_ptr e) {
+      error = e;
+      done = true;
+    });
+    context_.restart();
+    while (!done) context_.run_one();
+    if (error) std::rethrow_exception(error);
   }
 
   httpxx::Response request(std::string_view method, std::string_view url, httpxx::RequestOptions options = {}) {

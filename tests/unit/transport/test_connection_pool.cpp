@@ -53,6 +53,9 @@ class FakeConnection final : public Connection {
   void close() noexcept override { closed_ = true; }
   std::string_view http_version() const noexcept override { return multiplexed_ ? "HTTP/2" : "HTTP/1.1"; }
   bool was_used() const noexcept override { return used_; }
+  // A multiplexed fake counts as busy unless the test says otherwise.
+  bool is_idle() const noexcept override { return idle_; }
+  void set_idle(bool idle) noexcept { idle_ = idle; }
 
   bool closed() const noexcept { return closed_; }
   void set_reusable(bool reusable) noexcept { reusable_ = reusable; }
@@ -63,6 +66,7 @@ class FakeConnection final : public Connection {
   bool reusable_ = true;
   bool closed_ = false;
   bool used_ = false;
+  bool idle_ = false;
   Clock::time_point server_expiry_ = Clock::time_point::max();
 };
 
