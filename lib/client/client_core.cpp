@@ -103,10 +103,11 @@ asio::awaitable<Response> ClientCore::send(Request request, SendOptions options)
 asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, Request request,
                                                SendOptions options) {
   const auto started = std::chrono::steady_clock::now();
-  const bool follow = options.follow_redirects.value_or(self->options_.follow_redirects);
+  Exchange exchange;
+  exchange.follow_redirects = options.follow_redirects.value_or(self->options_.follow_redirects);
+  exchange.caller_cookie = request.headers().contains("Cookie");
   const Auth auth = choose_auth(options.auth, self->options_.auth, request.url());
-  std::vector<Response> history;
-  Response response = co_await self->send_handling_auth(request, auth, follow, history);
+  Response response = co_await self->send_handling_auth(request, auth, exchange);
   if (!options.stream) {
     try {
       co_await response.aread();
@@ -119,12 +120,11 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
   co_return response;
 }
 
-asio::awaitable<Response> ClientCore::send_handling_auth(Request& request, const Auth& auth, bool follow,
-                                                         std::vector<Response>& history) {
+asio::awaitable<Response> ClientCore::send_handling_auth(Request& request, const Auth& auth, Exchange& exchange) {
   AuthFlow* flow = auth.flow();
   if (flow) flow->on_request(request);
   for (;;) {
-    Response response = co_await send_handling_redirects(request, follow, history);
+    Response response = co_await send_handling_redirects(request, exchange);
     if (!flow) co_return response;
     if (flow->requires_response_body()) co_await response.aread();
     std::optional<Request> next = flow->on_response(request, response);
@@ -132,21 +132,21 @@ asio::awaitable<Response> ClientCore::send_handling_auth(Request& request, const
     // The challenge is answered: its response goes to the history, its connection back to the
     // pool once the (usually small) body is drained.
     co_await response.aread();
-    history.push_back(std::move(response));
+    exchange.history.push_back(std::move(response));
     request = std::move(*next);
   }
 }
 
-asio::awaitable<Response> ClientCore::send_handling_redirects(Request& request, bool follow,
-                                                              std::vector<Response>& history) {
+asio::awaitable<Response> ClientCore::send_handling_redirects(Request& request, Exchange& exchange) {
+  auto& history = exchange.history;
   for (;;) {
     if (history.size() > static_cast<std::size_t>(std::max(options_.max_redirects, 0))) {
       throw TooManyRedirects("exceeded the maximum of " + std::to_string(options_.max_redirects) +
                              " redirects", std::make_shared<const Request>(request));
     }
-    Response response = co_await send_single(request);
+    Response response = co_await send_single(request, exchange);
     response.set_history(history);
-    if (!follow) {
+    if (!exchange.follow_redirects) {
       // A redirect the caller does not follow is returned as it is; a Location that cannot be
       // followed leaves next_request() empty instead of failing the request.
       try {
@@ -161,19 +161,27 @@ asio::awaitable<Response> ClientCore::send_handling_redirects(Request& request, 
     co_await response.aread();
     history.push_back(std::move(response));
     request = std::move(*next);
+    exchange.caller_cookie = false;   // the redirect dropped it (as httpx does)
   }
 }
 
-asio::awaitable<Response> ClientCore::send_single(Request& request) {
-  for (const auto& hook : options_.event_hooks.request) hook(request);
-  if (!request.headers().contains("Cookie")) {
+asio::awaitable<Response> ClientCore::send_single(Request& request, const Exchange& exchange) {
+  // RFC 6265 5.4: the jar's cookies are chosen for each request actually sent, so an auth
+  // sub-request also carries what the challenge response set (httpbin's Digest checks it).
+  if (!exchange.caller_cookie) {
     std::string cookie;
     {
       std::lock_guard lock(cookies_mutex_);
       cookie = options_.cookies.cookie_header(request.url());
     }
-    if (!cookie.empty()) request.headers().set("Cookie", std::move(cookie));
+    if (cookie.empty()) {
+      request.headers().remove("Cookie");
+    } else {
+      request.headers().set("Cookie", std::move(cookie));
+    }
   }
+  // The hooks see the request as it goes out, cookies included.
+  for (const auto& hook : options_.event_hooks.request) hook(request);
 
   auto shared_request = std::make_shared<const Request>(request);
   Response response(0);

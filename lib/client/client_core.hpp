@@ -39,13 +39,20 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   Transport& transport_for(const URL& url) const;
 
  private:
+  // The state of one send() across its redirects and auth sub-requests.
+  struct Exchange {
+    bool follow_redirects = false;
+    // The caller gave the Cookie header: it is sent as it is instead of the jar's, until a
+    // redirect drops it.
+    bool caller_cookie = false;
+    std::vector<Response> history;
+  };
+
   static asio::awaitable<Response> send_all(std::shared_ptr<ClientCore> self, Request request,
                                             SendOptions options);
-  asio::awaitable<Response> send_handling_auth(Request& request, const Auth& auth, bool follow,
-                                               std::vector<Response>& history);
-  asio::awaitable<Response> send_handling_redirects(Request& request, bool follow,
-                                                    std::vector<Response>& history);
-  asio::awaitable<Response> send_single(Request& request);
+  asio::awaitable<Response> send_handling_auth(Request& request, const Auth& auth, Exchange& exchange);
+  asio::awaitable<Response> send_handling_redirects(Request& request, Exchange& exchange);
+  asio::awaitable<Response> send_single(Request& request, const Exchange& exchange);
   std::shared_ptr<Transport> make_transport(std::optional<Proxy> proxy) const;
 
   asio::any_io_executor executor_;

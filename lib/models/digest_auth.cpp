@@ -26,17 +26,20 @@ std::string_view base_algorithm(std::string_view algorithm) noexcept {
   return ends_with_sess(algorithm) ? algorithm.substr(0, algorithm.size() - 5) : algorithm;
 }
 
-// The hash functions of RFC 7616 section 3.2 (and the IANA registry of section 6.1).
+// The hash functions of RFC 7616 section 3.2 (and the IANA registry of section 6.1), plus the
+// full SHA-512 that the registry lacks but httpx and servers such as httpbin speak.
 const EVP_MD* digest_of(std::string_view algorithm) noexcept {
   const std::string_view base = base_algorithm(algorithm);
   if (iequals(base, "MD5")) return EVP_md5();
   if (iequals(base, "SHA-256")) return EVP_sha256();
   if (iequals(base, "SHA-512-256")) return EVP_sha512_256();
+  if (iequals(base, "SHA-512")) return EVP_sha512();
   return nullptr;
 }
 
 int strength(std::string_view algorithm) noexcept {
   const std::string_view base = base_algorithm(algorithm);
+  if (iequals(base, "SHA-512")) return 4;
   if (iequals(base, "SHA-512-256")) return 3;
   if (iequals(base, "SHA-256")) return 2;
   return 1;

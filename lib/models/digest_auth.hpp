@@ -28,12 +28,14 @@ struct DigestChallenge {
 };
 
 // The strongest answerable Digest challenge among every WWW-Authenticate field of headers:
-// SHA-512-256 over SHA-256 over MD5 (section 3.7 lets the client pick), "-sess" variants alike.
+// SHA-512 over SHA-512-256 over SHA-256 over MD5 (section 3.7 lets the client pick), "-sess"
+// variants alike.
 // nullopt when there is none (no Digest, an unknown algorithm, or a qop without "auth").
 std::optional<DigestChallenge> find_digest_challenge(const Headers& headers);
 
 // The hex digest of data under a challenge's algorithm (section 3.2: MD5, SHA-256,
-// SHA-512-256, each possibly with "-sess"); nullopt for an algorithm this client lacks.
+// SHA-512-256; and SHA-512 as httpx; each possibly with "-sess"); nullopt for an algorithm this
+// client lacks.
 std::optional<std::string> digest_hex(std::string_view algorithm, std::string_view data);
 
 // What one Authorization field is computed from.
