@@ -6,7 +6,9 @@ The request's :path picks the behaviour; a request is acted on once its stream h
 
   /ok                    200, content-type text/plain, content-length 3, body "ok\\n".
   /echo                  200 application/json: {"method", "path", "headers" ([[name, value], ...]
-                         in the order received, pseudo-headers included), "body", "body_length"}.
+                         in the order received, pseudo-headers included), "body", "body_length",
+                         "body_sha256" (hex)}. The body is "" when it is over 64 KiB (uploads are
+                         checked by length and digest).
   /goaway-after?n=1      answers the first n /goaway-after streams of the connection (lowest stream
                          ids first among those that have arrived), then sends GOAWAY (NO_ERROR)
                          whose last_stream_id is the last answered stream, leaving every later
@@ -34,6 +36,7 @@ Usage: h2_fault_server.py --port PORT [--host 127.0.0.1]
 """
 
 import argparse
+import hashlib
 import json
 import socket
 import socketserver
@@ -161,8 +164,9 @@ class H2Session:
             "method": stream.method,
             "path": dict(stream.headers).get(":path", ""),
             "headers": [[name, value] for name, value in stream.headers],
-            "body": stream.body.decode("utf-8", errors="replace"),
+            "body": stream.body.decode("utf-8", errors="replace") if len(stream.body) <= 65536 else "",
             "body_length": len(stream.body),
+            "body_sha256": hashlib.sha256(stream.body).hexdigest(),
         }
         self.respond(stream_id, 200, json.dumps(document).encode(), "application/json")
 

@@ -1,0 +1,202 @@
+// HTTP/2 specifics: multiplexing over one connection, integrity of large transfers in both
+// directions, and the failures a scripted server produces (GOAWAY, RST_STREAM, stalled windows,
+// malformed frames, oversized header lists).
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <asio/detached.hpp>
+
+#include "client_drivers.hpp"
+#include "sha256.hpp"
+#include "test_env.hpp"
+
+using httpxx_test::AsyncDriver;
+using httpxx_test::server;
+using httpxx_test::SyncDriver;
+using namespace std::chrono_literals;
+
+namespace {
+
+httpxx::ClientOptions tls_h2() {
+  httpxx::ClientOptions options;
+  options.ca_bundle = server("HTTPXX_TEST_CA");
+  return options;
+}
+
+// The scripted server speaks h2c with prior knowledge.
+httpxx::ClientOptions h2c() {
+  httpxx::ClientOptions options;
+  options.http1 = false;
+  return options;
+}
+
+std::string faults() { return server("HTTPXX_TEST_H2FAULTS"); }
+
+bool contains(const std::string& text, std::string_view part) { return text.find(part) != std::string::npos; }
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+template <class Driver>
+void check_pool_clean(Driver& client) {
+  CHECK(contains(client.describe(), "Requests: 0 active, 0 queued"));
+}
+
+}  // namespace
+
+TEST_CASE("500 concurrent requests share one HTTP/2 connection") {
+  AsyncDriver driver(tls_h2());
+  auto& client = driver.client();
+  const auto url = server("HTTPXX_TEST_NGINX_HTTPS") + "/connection";
+  std::vector<std::string> connections;
+  int versions_ok = 0;
+  for (int i = 0; i < 500; ++i) {
+    asio::co_spawn(driver.context(), [&]() -> asio::awaitable<void> {
+      auto response = co_await client.get(url);
+      if (response.http_version() == "HTTP/2") ++versions_ok;
+      connections.push_back(response.text());
+    }, asio::detached);
+  }
+  while (connections.size() < 500) driver.context().run_one();
+  CHECK(versions_ok == 500);
+  CHECK(std::count(connections.begin(), connections.end(), connections.front()) == 500);
+  CHECK(client.describe() == "<HTTPTransport <ConnectionPool [Requests: 0 active, 0 queued | Connections: 0 active, 1 idle]>>");
+}
+
+TEST_CASE("three 50 MiB downloads at once on one connection keep their integrity") {
+  AsyncDriver driver(tls_h2());
+  auto& client = driver.client();
+  const auto url = server("HTTPXX_TEST_NGINX_HTTPS") + "/50m.bin";
+  const auto expected = read_file(server("HTTPXX_TEST_DOCROOT") + "/50m.bin.sha256").substr(0, 64);
+  int verified = 0, finished = 0;
+  for (int i = 0; i < 3; ++i) {
+    asio::co_spawn(driver.context(), [&]() -> asio::awaitable<void> {
+      auto response = co_await client.stream("GET", url);
+      httpxx_test::Sha256 sha;
+      auto chunks = response.aiter_bytes();
+      for (;;) {
+        auto chunk = co_await chunks.next();
+        if (!chunk) break;
+        sha.update(*chunk);
+      }
+      if (sha.hex() == expected) ++verified;
+      ++finished;
+    }, asio::detached);
+  }
+  while (finished < 3) driver.context().run_one();
+  CHECK(verified == 3);
+  CHECK(contains(client.describe(), "Connections: 0 active, 1 idle"));
+}
+
+TEST_CASE_TEMPLATE("an 8 MiB upload arrives intact, from memory and streamed from disk", Driver, SyncDriver,
+                   AsyncDriver) {
+  Driver client(h2c());
+  std::string payload(8 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 2654435761u) >> 24);
+  httpxx_test::Sha256 sha;
+  sha.update(payload);
+  const auto digest = sha.hex();
+
+  httpxx::RequestOptions from_memory;
+  from_memory.content = payload;
+  auto echo = client.request("POST", faults() + "/echo", std::move(from_memory)).json();
+  CHECK(echo["body_length"] == payload.size());
+  CHECK(echo["body_sha256"] == digest);
+
+  const auto path = std::filesystem::temp_directory_path() / "httpxx-h2-upload.bin";
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << payload;
+  }
+  httpxx::RequestOptions from_disk;
+  from_disk.files = {{"upload", httpxx::File::from_path(path.string())}};
+  auto multipart = client.request("POST", faults() + "/echo", std::move(from_disk)).json();
+  CHECK(multipart["body_length"] > payload.size());   // the payload inside multipart framing
+  std::filesystem::remove(path);
+  check_pool_clean(client);
+}
+
+TEST_CASE_TEMPLATE("GOAWAY: streams the server did not process are retried on a new connection", Driver,
+                   SyncDriver, AsyncDriver) {
+  Driver client(h2c());
+  CHECK(client.get(faults() + "/goaway-after?n=1").text() == "ok\n");
+  // The connection is going away: the next request goes to a new one.
+  CHECK(client.get(faults() + "/ok").text() == "ok\n");
+  check_pool_clean(client);
+}
+
+TEST_CASE("GOAWAY mid-flight: every concurrent request still succeeds") {
+  AsyncDriver driver(h2c());
+  auto& client = driver.client();
+  int ok = 0, finished = 0;
+  // The first request makes the server answer it and send GOAWAY; the streams opened after it
+  // are left unprocessed and must be retried on a new connection.
+  for (int i = 0; i < 5; ++i) {
+    const auto url = faults() + (i == 0 ? "/goaway-after?n=1" : "/ok");
+    asio::co_spawn(driver.context(), [&, url]() -> asio::awaitable<void> {
+      try {
+        auto response = co_await client.get(url);
+        if (response.text() == "ok\n") ++ok;
+      } catch (const std::exception& e) {
+        MESSAGE(std::string(e.what()));
+      }
+      ++finished;
+    }, asio::detached);
+  }
+  while (finished < 5) driver.context().run_one();
+  CHECK(ok == 5);
+  check_pool_clean(driver);
+}
+
+TEST_CASE_TEMPLATE("RST_STREAM: REFUSED_STREAM is retried, other codes are named", Driver, SyncDriver,
+                   AsyncDriver) {
+  Driver client(h2c());
+  try {
+    client.get(faults() + "/rst?code=7");   // refused again on the retry
+    FAIL("no exception");
+  } catch (const httpxx::RemoteProtocolError& e) {
+    CHECK(contains(e.what(), "REFUSED_STREAM"));
+  }
+  try {
+    client.get(faults() + "/rst?code=2");
+    FAIL("no exception");
+  } catch (const httpxx::RemoteProtocolError& e) {
+    CHECK(contains(e.what(), "INTERNAL_ERROR"));
+  }
+  CHECK(client.get(faults() + "/ok").status_code() == 200);   // the connection is fine
+  check_pool_clean(client);
+}
+
+TEST_CASE("a stalled stream times out alone; its siblings carry on") {
+  auto options = h2c();
+  options.timeout.read = 0.5s;
+  AsyncDriver driver(std::move(options));
+  auto stalled = driver.stream("GET", faults() + "/stall-window");
+  CHECK(stalled.status_code() == 200);
+  CHECK_THROWS_AS(driver.each_chunk(stalled, 0, [](const std::string&) { return true; }), httpxx::ReadTimeout);
+  CHECK(driver.get(faults() + "/ok").text() == "ok\n");
+  CHECK(contains(driver.describe(), "Connections: 0 active, 1 idle"));
+}
+
+TEST_CASE_TEMPLATE("malformed frames fail the connection with a clear error, the pool recovers", Driver,
+                   SyncDriver, AsyncDriver) {
+  Driver client(h2c());
+  for (const char* kind : {"hpack", "frame-size", "stream0"}) {
+    CAPTURE(kind);
+    CHECK_THROWS_AS(client.get(faults() + "/malformed?kind=" + kind), httpxx::RemoteProtocolError);
+    CHECK(client.get(faults() + "/ok").status_code() == 200);
+  }
+  check_pool_clean(client);
+}
+
+TEST_CASE_TEMPLATE("an oversized header list is refused", Driver, SyncDriver, AsyncDriver) {
+  Driver client(h2c());
+  CHECK_THROWS_AS(client.get(faults() + "/huge-headers?kib=1024"), httpxx::RemoteProtocolError);
+  CHECK(client.get(faults() + "/huge-headers?kib=8").status_code() == 200);
+  check_pool_clean(client);
+}
