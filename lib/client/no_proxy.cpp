@@ -86,6 +86,8 @@ bool NoProxy::matches(const URL& url) const {
       if (!ec && in_network(ip, *rule.network, rule.prefix)) return true;
       continue;
     }
+    // An address is no domain: "0.0.1" must not match 127.0.0.1 as a suffix (curl alike).
+    if (!ec) continue;
     if (host == rule.domain) return true;
     if (host.size() > rule.domain.size() && host.ends_with(rule.domain) &&
         host[host.size() - rule.domain.size() - 1] == '.') {

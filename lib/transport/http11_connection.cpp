@@ -12,6 +12,7 @@
 #include "httpxx/errors.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/http11_body_stream.hpp"
+#include "transport/http_proxy.hpp"
 #include "transport/transport_errors.hpp"
 
 namespace httpxx::detail {
@@ -220,7 +221,7 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   const bool expect_continue = body && has_token(request.headers(), "expect", "100-continue");
 
   head_buffer_.clear();
-  const std::string target = route.absolute_form ? std::string(request.url().href()) : request.url().target();
+  const std::string target = route.absolute_form ? absolute_form_target(request.url()) : request.url().target();
   if (route.proxy_headers && !route.proxy_headers->empty()) {
     Headers headers = request.headers();
     for (const auto& [name, value] : *route.proxy_headers) headers.add_unchecked(name, value);

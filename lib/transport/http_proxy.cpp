@@ -27,6 +27,13 @@ std::string proxy_authorization(const URL& proxy_url) {
   return "Basic " + encoded;
 }
 
+std::string absolute_form_target(const URL& url) { return url.origin() + url.target(); }
+
+ProxyError forwarding_refused(const Response& response, const URL& url) {
+  return ProxyError("proxy refused to forward the request to " + url.origin() + ": " +
+                    std::to_string(response.status_code()) + " " + std::string(response.reason_phrase()));
+}
+
 asio::awaitable<void> connect_tunnel(ByteStream& stream, std::string_view host, std::uint16_t port,
                                      const Headers& proxy_headers, Deadline deadline, NetError& error) {
   // RFC 9110 9.3.6: the request-target of CONNECT is the authority, host:port, IPv6 in brackets.

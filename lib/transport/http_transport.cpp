@@ -92,7 +92,12 @@ class HTTPTransportImpl {
       if (!lease.connection()) lease.attach(co_await open_connection(url, deadlines));
       auto* connection = lease.connection();
       try {
-        co_return co_await connection->send(request, route, deadlines, std::move(lease));
+        Response response = co_await connection->send(request, route, deadlines, std::move(lease));
+        if (route.absolute_form && response.status_code() == 407) {
+          co_await response.aclose();
+          throw forwarding_refused(response, url);
+        }
+        co_return response;
       } catch (const StaleConnection& stale) {
         // RFC 9110 9.2.2: only a request that is safe to repeat is sent again, and only once.
         const auto& body = request.body();
@@ -135,7 +140,10 @@ class HTTPTransportImpl {
         const std::string username = percent_user(proxy, true), password = percent_user(proxy, false);
         co_await socks5_connect(*stream, host, port, proxy_kind_ == ProxyKind::socks5, username, password,
                                 deadline.at, error);
-        proxy_step = static_cast<bool>(error);
+        // A name that socks5:// failed to resolve here is no fault of the proxy: ConnectError.
+        const bool resolving = error.code.category() == asio::error::get_netdb_category() ||
+                               error.code.category() == asio::error::get_addrinfo_category();
+        proxy_step = error && !resolving;
       } else if (!error && secure) {
         co_await connect_tunnel(*stream, host, port, proxy_headers_, deadline.at, error);
         proxy_step = static_cast<bool>(error);

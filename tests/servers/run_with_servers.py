@@ -38,6 +38,10 @@ the developer's environment does not capture loopback traffic):
   HTTPXX_TEST_FAULTS              http://127.0.0.1:P   fault_server.py (HTTP/1.1 faults)
   HTTPXX_TEST_NGHTTPD             http://127.0.0.1:P   nghttpd, h2c with prior knowledge, docroot
   HTTPXX_TEST_TINYPROXY           http://127.0.0.1:P   tinyproxy, CONNECT allowed to any port
+  HTTPXX_TEST_TINYPROXY_TLS       https://127.0.0.1:P  the same tinyproxy behind TLS
+                                                      (tls_forwarder.py, the server certificate)
+  HTTPXX_TEST_TINYPROXY_AUTH      http://httpxx:httpxx-proxy-password@127.0.0.1:P
+                                                      tinyproxy requiring these Basic credentials
   HTTPXX_TEST_SOCKS5              socks5://127.0.0.1:P microsocks without authentication
   HTTPXX_TEST_SOCKS5_AUTH         socks5://httpxx:httpxx-socks-password@127.0.0.1:P
                                                       microsocks with username/password
@@ -76,6 +80,8 @@ PYTHON = "/usr/bin/python3"  # Debian's: it has httpbin, gunicorn and h2
 SERVER_NAMES = ["httpbin", "nginx", "faults", "nghttpd", "tinyproxy", "microsocks", "h2faults"]
 SOCKS_USER = "httpxx"
 SOCKS_PASSWORD = "httpxx-socks-password"
+PROXY_USER = "httpxx"
+PROXY_PASSWORD = "httpxx-proxy-password"
 STARTUP_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 START_ATTEMPTS = 3
@@ -408,6 +414,31 @@ Allow 127.0.0.1
             self.spawn("tinyproxy", [program("tinyproxy"), "-d", "-c", config], ports)
         port, = self.start("tinyproxy", 1, launch)
         self.env["HTTPXX_TEST_TINYPROXY"] = "http://127.0.0.1:%d" % port
+        self.start_tinyproxy_auth(prefix)
+        # An https:// proxy: TLS (the server certificate) in front of the first tinyproxy.
+        tls_port, = self.start("tinyproxy-tls", 1, lambda ports: self.spawn(
+            "tinyproxy-tls", [PYTHON, os.path.join(HERE, "tls_forwarder.py"), "--port",
+                              str(ports[0]), "--target", str(port), "--cert",
+                              self.certs["server.pem"], "--key", self.certs["server.key"]], ports))
+        self.env["HTTPXX_TEST_TINYPROXY_TLS"] = "https://127.0.0.1:%d" % tls_port
+
+    def start_tinyproxy_auth(self, prefix):
+        def launch(ports):
+            config = os.path.join(prefix, "tinyproxy-auth.conf")
+            with open(config, "w") as f:
+                f.write(f"""Port {ports[0]}
+Listen 127.0.0.1
+Timeout 600
+LogFile "{prefix}/tinyproxy-auth.log"
+LogLevel Info
+MaxClients 200
+Allow 127.0.0.1
+BasicAuth {PROXY_USER} {PROXY_PASSWORD}
+""")
+            self.spawn("tinyproxy-auth", [program("tinyproxy"), "-d", "-c", config], ports)
+        port, = self.start("tinyproxy-auth", 1, launch)
+        self.env["HTTPXX_TEST_TINYPROXY_AUTH"] = "http://%s:%s@127.0.0.1:%d" % (
+            PROXY_USER, PROXY_PASSWORD, port)
 
     def start_microsocks(self):
         port, = self.start("microsocks", 1, lambda ports: self.spawn(
