@@ -37,8 +37,14 @@ ClientCore::ClientCore(asio::any_io_executor executor, ClientOptions options)
   options_.headers = std::move(headers);
   base_url_ = normalize_base_url(options_.base_url);
 
-  default_transport_ = options_.transport ? options_.transport : make_transport(options_.proxy);
+  default_transport_ = options_.transport ? options_.transport : make_transport(std::nullopt);
   for (auto& [pattern, transport] : options_.mounts) mounts_.emplace_back(UrlPattern(pattern), transport);
+  // As httpx, the proxy is a mount for "all://", after the caller's (a stable sort keeps the
+  // caller's "all://" first): a more specific mount, or a null one (direct), wins over it.
+  if (options_.proxy && !options_.transport) {
+    proxy_transport_ = make_transport(options_.proxy);
+    mounts_.emplace_back(UrlPattern("all://"), proxy_transport_);
+  }
   sort_mounts(mounts_);
 
   // Environment proxies apply only to the default transport set up here (httpx: an explicit
@@ -211,6 +217,8 @@ asio::awaitable<void> ClientCore::aclose() {
   for (auto& [pattern, transport] : env_proxies_) co_await transport->aclose();
 }
 
-std::string ClientCore::describe() const { return default_transport_->describe(); }
+std::string ClientCore::describe() const {
+  return proxy_transport_ ? proxy_transport_->describe() : default_transport_->describe();
+}
 
 }  // namespace httpxx::detail

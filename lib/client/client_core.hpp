@@ -34,6 +34,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   const asio::any_io_executor& executor() const noexcept { return executor_; }
   ClientOptions& options() noexcept { return options_; }
   void set_base_url(std::string base_url);
+  // The pool state of the transport most requests take: through the proxy when there is one.
   std::string describe() const;
   // The transport a request to url goes through (mounts, environment proxies, the default).
   Transport& transport_for(const URL& url) const;
@@ -58,7 +59,9 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   asio::any_io_executor executor_;
   ClientOptions options_;
   std::optional<URL> base_url_;
+  // Without a transport of the caller's: the direct one, and the one through options.proxy.
   std::shared_ptr<Transport> default_transport_;
+  std::shared_ptr<Transport> proxy_transport_;
   // Mounts, most specific first; a null transport means the default one (connect directly).
   std::vector<std::pair<UrlPattern, std::shared_ptr<Transport>>> mounts_;
   // Proxies from the environment (trust_env), consulted after the mounts.
