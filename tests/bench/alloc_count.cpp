@@ -129,7 +129,8 @@ struct Config {
 
 struct Memory {
   double rss = 0;       // resident set, bytes
-  double heap = 0;      // malloc's bytes in use (arenas and mmapped blocks)
+  double heap = 0;      // malloc's bytes in use: main arena and mmapped blocks (mallinfo2 does
+                        // not see the arenas of other threads, such as a resolver's)
   double live_new = 0;  // bytes allocated by operator new and not yet freed
 };
 

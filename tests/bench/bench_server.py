@@ -186,6 +186,22 @@ http {{
             scheme = "https" if name in ("https", "close") else "http"
             self.urls[name] = "%s://127.0.0.1:%d" % (scheme, port)
 
+    def worker_cpu(self):
+        """CPU seconds (user + sys) the nginx workers have used so far, from /proc/PID/stat
+        (proc(5): utime and stime are fields 14 and 15, in clock ticks)."""
+        ticks = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:  # fields[1] is field 4, the parent's pid
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     @staticmethod
     def log(prefix):
         text = ""

@@ -3,7 +3,8 @@ figure's ratio to the best library peer and to the best load generator.
 
 Per run: throughput is requests (or MB) per second of the program's own timing of its requests;
 CPU is wait4's user + sys of the whole process minus that of a start-up-only run of the same
-program (for the programs that have one), per request (or per GiB); peak RSS is ru_maxrss.
+program (for the programs that have one), per request (or per GiB); the nginx worker's CPU over
+the run, in the same units; peak RSS is ru_maxrss.
 """
 
 import statistics
@@ -17,11 +18,12 @@ def run_figures(workload, run):
     """Throughput, CPU per unit and peak RSS (MiB) of one run."""
     cpu = max(0.0, run["cpu"] - run.get("baseline_cpu", 0.0))
     if workload.unit == "bytes":
-        return {"rate": run["bytes"] / run["seconds"] / 1e6,
-                "cpu_per": cpu / (run["bytes"] / GIB),
-                "rss": run["rss_kib"] / 1024.0}
+        units = run["bytes"] / GIB
+        return {"rate": run["bytes"] / run["seconds"] / 1e6, "cpu_per": cpu / units,
+                "server_cpu_per": run["server_cpu"] / units, "rss": run["rss_kib"] / 1024.0}
     return {"rate": run["requests"] / run["seconds"],
             "cpu_per": cpu / run["requests"] * 1e6,
+            "server_cpu_per": run["server_cpu"] / run["requests"] * 1e6,
             "rss": run["rss_kib"] / 1024.0}
 
 
@@ -38,7 +40,7 @@ def summarize(workload, runs_by_contender):
             row["error"] = next((r["error"] for r in runs if "error" in r), "not run")
         if ok:
             figures = [run_figures(workload, r) for r in ok]
-            for key in ("rate", "cpu_per", "rss"):
+            for key in ("rate", "cpu_per", "server_cpu_per", "rss"):
                 row[key] = statistics.median(f[key] for f in figures)
             row["connections"] = ok[-1].get("connections")
             if contender.count is None:
@@ -82,9 +84,10 @@ def _number(value, digits):
 def markdown(header, sections, alloc):
     """The table as Markdown: header lines, one table of every workload, then the memory one."""
     lines = list(header) + [""]
-    lines.append("| Workload | Client | Requests | Throughput | CPU (user+sys) | Peak RSS | "
-                 "httpxx ÷ best peer (rate / CPU) | httpxx ÷ load generator (rate / CPU) |")
-    lines.append("|---|---|--:|--:|--:|--:|--:|--:|")
+    lines.append("| Workload | Client | Requests | Throughput | CPU (user+sys) | nginx CPU | "
+                 "Peak RSS | httpxx ÷ best peer (rate / CPU) | "
+                 "httpxx ÷ load generator (rate / CPU) |")
+    lines.append("|---|---|--:|--:|--:|--:|--:|--:|--:|")
     for section in sections:
         workload = section["workload"]
         first = True
@@ -93,19 +96,21 @@ def markdown(header, sections, alloc):
                      if first else "")
             first = False
             if "rate" not in row:
-                lines.append("| %s | %s | %s | failed: %s | | | | |"
+                lines.append("| %s | %s | %s | failed: %s | | | | | |"
                              % (label, row["name"], row["count"],
                                 row["error"].splitlines()[0][:120]))
                 continue
             if workload.unit == "bytes":
                 rate = _number(row["rate"], 0) + " MB/s"
                 cpu = _number(row["cpu_per"], 2) + " s/GiB"
+                server_cpu = _number(row["server_cpu_per"], 2) + " s/GiB"
             else:
                 rate = _number(row["rate"], 0) + " req/s"
                 cpu = _number(row["cpu_per"], 1) + " µs/req"
+                server_cpu = _number(row["server_cpu_per"], 1) + " µs/req"
             name = "**%s**" % row["name"] if row["kind"] == workloads.HTTPXX else row["name"]
-            lines.append("| %s | %s | %s | %s | %s | %s MiB | %s | %s |"
-                         % (label, name, _number(row["count"], 0), rate, cpu,
+            lines.append("| %s | %s | %s | %s | %s | %s | %s MiB | %s | %s |"
+                         % (label, name, _number(row["count"], 0), rate, cpu, server_cpu,
                             _number(row["rss"], 1), _ratio(row.get("vs_peer")),
                             _ratio(row.get("vs_loadgen"))))
     if alloc:
@@ -121,6 +126,6 @@ ALLOC_ROWS = [
     ("async_allocations_per_request", "operator new calls per GET, AsyncClient (after warm-up)", 1),
     ("idle_connections", "idle pooled connections measured", 0),
     ("idle_rss_bytes_per_connection", "RSS per idle pooled connection (bytes)", 0),
-    ("idle_heap_bytes_per_connection", "malloc in-use bytes per idle pooled connection", 0),
+    ("idle_heap_bytes_per_connection", "malloc in-use bytes (main arena) per idle pooled connection", 0),
     ("idle_new_bytes_per_connection", "of which operator new (bytes)", 0),
 ]

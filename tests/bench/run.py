@@ -8,8 +8,8 @@ Usage:
 
 --bin-dir holds the built programs (httpxx_bench, alloc_count, curl_easy, curl_multi and
 rusage_exec: the build's tests/bench); --out receives results.md (the table) and results.json (every run).
---smoke makes a few requests of each kind, once: it checks that the harness and every client
-still work, in seconds, and its figures mean nothing.
+--smoke makes a few requests of each kind, once, without the start-up runs: it checks that the
+harness and every client still work, in seconds, and its figures mean nothing.
 
 nginx runs one worker pinned to one core (taskset), the clients are pinned to another. Each
 workload runs every client --rounds times, the order reversed every other round so that no
@@ -78,13 +78,15 @@ def check_result(contender, result):
                                 % (result["connections"], contender.expect_connections))
 
 
-def run_contender(contender, client_cpus, timeout, launcher):
+def run_contender(contender, server, client_cpus, timeout, launcher, baseline):
     run = {}
-    if contender.baseline:
+    if baseline and contender.baseline:
         _, usage = measure.run_measured(contender.argv(0), client_cpus, timeout, launcher)
         run["baseline_cpu"] = usage.cpu
+    server_before = server.worker_cpu()
     stdout, usage = measure.run_measured(contender.argv(contender.count), client_cpus, timeout,
                                          launcher)
+    run["server_cpu"] = server.worker_cpu() - server_before
     result = contender.parse(stdout)
     check_result(contender, result)
     run.update(result)
@@ -99,14 +101,15 @@ def describe_run(workload, run):
     return "%.0f req/s, %.1f µs CPU/req" % (figures["rate"], figures["cpu_per"])
 
 
-def run_workload(workload, rounds, client_cpus, timeout, launcher):
+def run_workload(workload, server, rounds, client_cpus, timeout, launcher, baseline):
     load = os.getloadavg()[0]
     runs = {c.name: [] for c in workload.contenders}
     for round_index in range(rounds):
         order = workload.contenders if round_index % 2 == 0 else workload.contenders[::-1]
         for contender in order:
             try:
-                run = run_contender(contender, client_cpus, timeout, launcher)
+                run = run_contender(contender, server, client_cpus, timeout, launcher,
+                                    baseline)
                 say("%s round %d/%d: %s: %s" % (workload.key, round_index + 1, rounds,
                                                contender.name, describe_run(workload, run)))
             except measure.RunFailed as e:
@@ -155,9 +158,11 @@ def build_info(bin_dir):
             options = {o["name"]: o["value"] for o in json.load(f)}
         info["buildtype"] = options.get("buildtype")
         info["b_ndebug"] = options.get("b_ndebug")
-        with open(os.path.join(build_root, "meson-info", "intro-compilers.json")) as f:
-            cpp = json.load(f)["host"]["cpp"]
-        info["compiler"] = "%s %s" % (cpp["id"], cpp["version"])
+        with open(os.path.join(build_root, "meson-info", "intro-targets.json")) as f:
+            compilers = [source["compiler"] for target in json.load(f)
+                         for source in target["target_sources"] if source.get("language") == "cpp"]
+        if compilers:
+            info["compiler"] = command_line(compilers[0] + ["--version"])
     except (OSError, KeyError, ValueError):
         pass
     return info
@@ -184,10 +189,11 @@ def environment_info(bin_dir, client_cpus, server_cpus):
             server_cpus[-1] if server_cpus else "any", client_cpus[-1] if client_cpus else "any"),
         "httpxx": version,
         "build": build_info(bin_dir),
-        "nginx": command_line([bench_server.nginx_program(), "-v"]),
-        "curl": command_line(["curl", "--version"]),
+        "nginx": command_line([bench_server.nginx_program(), "-v"]).replace("nginx version: ", ""),
+        "curl": " ".join(word for word in command_line(["curl", "--version"]).split()
+                         if word.startswith(("libcurl/", "OpenSSL/", "nghttp2/"))),
         "h2load": command_line(["h2load", "--version"]),
-        "wrk": command_line(["wrk", "-v"]),
+        "wrk": command_line(["wrk", "-v"]).split(" Copyright")[0],
         "openssl": command_line(["openssl", "version"]),
         "python": python_versions,
     }
@@ -205,11 +211,13 @@ def header_lines(info, load_start, load_end, smoke):
         "- httpxx %s, %s build%s, %s" % (info["httpxx"], build.get("buildtype", "?"),
                                           " (NDEBUG)" if build.get("b_ndebug") in ("true", True)
                                           else "", build.get("compiler", "?")),
-        "- peers: %s; %s" % (info["curl"], info["python"]),
-        "- server: %s; %s; load generators: %s, %s" % (info["nginx"], info["openssl"],
-                                                       info["h2load"], info["wrk"]),
+        "- peers: curl and %s; %s" % (info["curl"], info["python"]),
+        "- server: %s (one worker, sendfile, no access log; HTTP/2 over TLS only); %s; "
+        "load generators: %s, %s" % (info["nginx"], info["openssl"], info["h2load"],
+                                     info["wrk"]),
         "- medians of %s rounds; CPU is the client process's user+sys (wait4) minus its "
-        "start-up, per request (W4: per GiB); peak RSS is ru_maxrss; a ratio's rate above 1 "
+        "start-up, per request (W4: per GiB); nginx is its worker's CPU in the same units, which "
+        "shows when the server is the limit; peak RSS is ru_maxrss; a ratio's rate above 1 "
         "means httpxx is faster, its CPU below 1 that httpxx uses less" % info["rounds"],
     ]
     return lines
@@ -259,8 +267,9 @@ def main():
         with bench_server.BenchServer(root, sizes["w4_bytes"], server_cpus) as server:
             for workload in workloads.define(bins, server, sizes):
                 if wanted(workload.key):
-                    sections.append(run_workload(workload, rounds, client_cpus, timeout,
-                                                 bins["rusage_exec"]))
+                    sections.append(run_workload(workload, server, rounds, client_cpus,
+                                                 timeout, bins["rusage_exec"],
+                                                 baseline=not args.smoke))
             if wanted("alloc"):
                 alloc = run_alloc(bins, server, sizes, rounds, client_cpus, timeout)
     finally:
