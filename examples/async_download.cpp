@@ -29,7 +29,9 @@ std::string base_url(int argc, char** argv) {
 }
 
 asio::awaitable<void> run(std::string base, std::filesystem::path path) {
-  httpxx::AsyncClient client(co_await asio::this_coro::executor);
+  // The executor in its own statement: GCC 12 destroys temporaries of a co_await expression twice.
+  auto executor = co_await asio::this_coro::executor;
+  httpxx::AsyncClient client(executor);
   const auto start = std::chrono::steady_clock::now();
   const std::string url = base + "/50m.bin";
   httpxx::Response response = co_await client.stream("GET", url);

@@ -48,7 +48,9 @@ asio::awaitable<int> run() {
   // Options in their own statement: GCC 12 rejects a braced list inside co_await.
   httpxx::ClientOptions options;
   options.timeout = httpxx::Timeout::all(httpxx::Duration(1));
-  httpxx::AsyncClient client(co_await asio::this_coro::executor, std::move(options));
+  // The executor in its own statement: GCC 12 destroys temporaries of a co_await expression twice.
+  auto executor = co_await asio::this_coro::executor;
+  httpxx::AsyncClient client(executor, std::move(options));
 
   const std::string cases[][3] = {   // what goes wrong, the handler expected, the URL
       {"a malformed URL", "InvalidURL", "http://127.0.0.1:port/"},

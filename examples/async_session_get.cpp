@@ -23,7 +23,9 @@ std::string base_url(int argc, char** argv) {
 }
 
 asio::awaitable<void> run(std::string base) {
-  httpxx::AsyncClient client(co_await asio::this_coro::executor);
+  // The executor in its own statement: GCC 12 destroys temporaries of a co_await expression twice.
+  auto executor = co_await asio::this_coro::executor;
+  httpxx::AsyncClient client(executor);
   std::string first_connection;
   for (int i = 0; i < 3; ++i) {
     // The URL in its own statement: GCC 12 can destroy temporaries inside co_await twice.

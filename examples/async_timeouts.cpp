@@ -28,7 +28,9 @@ asio::awaitable<int> run(std::string base) {
   httpxx::ClientOptions client_options;
   client_options.timeout.connect = 2s;   // establishing TCP (and TLS)
   client_options.timeout.read = 1s;      // the longest wait for the next bytes of the response
-  httpxx::AsyncClient client(co_await asio::this_coro::executor, std::move(client_options));
+  // The executor in its own statement: GCC 12 destroys temporaries of a co_await expression twice.
+  auto executor = co_await asio::this_coro::executor;
+  httpxx::AsyncClient client(executor, std::move(client_options));
   int status = 0;
 
   const std::string fast_url = base + "/delay/0", slow_url = base + "/delay/3";
