@@ -92,7 +92,10 @@ TEST_CASE_TEMPLATE("an HTTP forward proxy carries http:// requests in absolute-f
   CHECK(response.json()["url"] == httpbin() + "/get?x=1");
   CHECK(via(client).find("tinyproxy") != std::string::npos);
   SUBCASE("bodies and redirects go through it too") {
-    auto echo = client.request("POST", httpbin() + "/post", {.json = {{"k", "v"}}}).json();
+    // On a new connection: tinyproxy closes each connection after one response without saying
+    // so, and a POST is not resent on a connection found closed (RFC 9110 9.2.2).
+    Driver fresh(through(server("HTTPXX_TEST_TINYPROXY")));
+    auto echo = fresh.request("POST", httpbin() + "/post", {.json = {{"k", "v"}}}).json();
     CHECK(echo["json"]["k"] == "v");
     auto redirected = client.get(httpbin() + "/redirect/2", {.follow_redirects = true});
     CHECK(redirected.status_code() == 200);

@@ -58,6 +58,9 @@ TEST_CASE("IPv4 and IPv6 addresses") {
   CHECK_FALSE(bypass("::1", "http://[::2]/"));
   CHECK_FALSE(bypass("::1", "http://127.0.0.1/"));
   CHECK_FALSE(bypass("127.0.0.1", "http://[::1]/"));
+  // An address is not a domain: a suffix of its text does not match it.
+  CHECK_FALSE(bypass("0.0.1", "http://127.0.0.1/"));
+  CHECK_FALSE(bypass(".0.1", "http://127.0.0.1/"));
 }
 
 TEST_CASE("CIDR ranges") {
