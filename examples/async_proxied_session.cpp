@@ -29,7 +29,9 @@ asio::awaitable<void> run(std::string proxy, std::string base) {
   options.auth = httpxx::BasicAuth{"user", "passwd"};     // sent to the server on every request
   options.follow_redirects = true;
   options.trust_env = false;                              // only the proxy given here
-  httpxx::AsyncClient client(co_await asio::this_coro::executor, std::move(options));
+  // The executor in its own statement: GCC 12 can destroy a co_await's temporaries twice.
+  auto executor = co_await asio::this_coro::executor;
+  httpxx::AsyncClient client(executor, std::move(options));
 
   // The server sets a cookie and redirects; the jar keeps it for the rest of the session.
   httpxx::Response login = co_await client.get("/cookies/set?session=s3cr3t");
