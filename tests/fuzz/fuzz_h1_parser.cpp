@@ -1,0 +1,30 @@
+// libFuzzer target: the HTTP/1.1 response parser, fed arbitrary bytes in two pieces, must end in
+// a result or an error, never a crash or a body view outside its input.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "codec/h1/response_parser.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  httpxx::detail::h1::ResponseParser parser;
+  parser.start(size > 0 && data[0] % 2 == 0);
+  std::vector<std::string_view> body;
+  const std::size_t split = size > 0 ? data[size - 1] % (size + 1) : 0;
+  for (std::string_view piece : {input.substr(0, split), input.substr(split)}) {
+    while (!piece.empty()) {
+      const auto result = parser.feed(piece, body);
+      for (auto view : body) {
+        if (view.data() < input.data() || view.data() + view.size() > input.data() + input.size()) __builtin_trap();
+      }
+      body.clear();
+      if (result.error || result.consumed == 0) return 0;
+      if (result.message_complete) parser.start(false);
+      piece.remove_prefix(result.consumed);
+    }
+  }
+  (void)parser.feed_eof();
+  return 0;
+}
