@@ -198,3 +198,14 @@ TEST_CASE_TEMPLATE("PoolTimeout when every connection stays busy", Driver, SyncD
   CHECK(client.get(faults() + "/conn-id").status_code() == 200);
   check_pool_clean(client);
 }
+
+TEST_CASE_TEMPLATE("uds: requests go through a Unix domain socket", Driver, SyncDriver, AsyncDriver) {
+  httpxx::ClientOptions options;
+  options.uds = server("HTTPXX_TEST_NGINX_UDS");
+  Driver client(std::move(options));
+  // The URL names the host for the Host header; the connection goes to the socket.
+  auto response = client.get("http://localhost/1k.bin");
+  CHECK(response.status_code() == 200);
+  CHECK(response.content().size() == 1024);
+  CHECK(client.get("http://localhost/connection").text() == client.get("http://localhost/connection").text());
+}

@@ -23,6 +23,7 @@ the developer's environment does not capture loopback traffic):
   HTTPXX_TEST_CERTS               directory with every generated certificate and key
   HTTPXX_TEST_DOCROOT             the static docroot served by nginx and nghttpd
   HTTPXX_TEST_NGINX_HTTP          http://127.0.0.1:P   nginx, HTTP/1.1
+  HTTPXX_TEST_NGINX_UDS           path of a Unix domain socket where the same nginx server listens
   HTTPXX_TEST_NGINX_HTTPS         https://127.0.0.1:P  nginx, TLS, ALPN h2 and http/1.1
   HTTPXX_TEST_NGINX_HTTPS_H1      https://127.0.0.1:P  nginx, TLS, http/1.1 only
   HTTPXX_TEST_NGINX_EXPIRED       https://127.0.0.1:P  certificate from the CA, expired in 2020
@@ -289,7 +290,7 @@ class Harness:
 
     NGINX_LISTENERS = [
         # (variable, scheme, listen flags, certificate name, extra server directives)
-        ("HTTPXX_TEST_NGINX_HTTP", "http", "", None, ""),
+        ("HTTPXX_TEST_NGINX_HTTP", "http", "", None, "listen unix:{prefix}/nginx.sock;"),
         ("HTTPXX_TEST_NGINX_HTTPS", "https", " ssl http2", "server", ""),
         ("HTTPXX_TEST_NGINX_HTTPS_H1", "https", " ssl", "server", ""),
         ("HTTPXX_TEST_NGINX_EXPIRED", "https", " ssl", "expired", ""),
@@ -309,7 +310,7 @@ class Harness:
                 lines += ["    ssl_certificate %s/%s.pem;" % (certs, cert),
                           "    ssl_certificate_key %s/%s.key;" % (certs, cert)]
             if extra:
-                lines.append("    " + extra.replace("{certs}", certs).rstrip())
+                lines.append("    " + extra.replace("{certs}", certs).replace("{prefix}", prefix).rstrip())
             lines += ["    include %s/locations.conf;" % prefix, "  }"]
             servers.append("\n".join(lines))
         # Run as the invoking user: as root, nginx would otherwise switch its worker to nobody,
@@ -376,6 +377,7 @@ location /httpbin/ {{
         ports = self.start("nginx", len(self.NGINX_LISTENERS), launch)
         for (variable, scheme, _, _, _), port in zip(self.NGINX_LISTENERS, ports):
             self.env[variable] = "%s://127.0.0.1:%d" % (scheme, port)
+        self.env["HTTPXX_TEST_NGINX_UDS"] = os.path.join(prefix, "nginx.sock")
 
     def start_faults(self):
         port, = self.start("faults", 1, lambda ports: self.spawn(
