@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <asio/detached.hpp>
 
@@ -198,5 +199,19 @@ TEST_CASE_TEMPLATE("an oversized header list is refused", Driver, SyncDriver, As
   Driver client(h2c());
   CHECK_THROWS_AS(client.get(faults() + "/huge-headers?kib=1024"), httpxx::RemoteProtocolError);
   CHECK(client.get(faults() + "/huge-headers?kib=8").status_code() == 200);
+  check_pool_clean(client);
+}
+
+TEST_CASE_TEMPLATE("a pooled connection whose peer went silent is found out by PING before reuse", Driver,
+                   SyncDriver, AsyncDriver) {
+  auto options = h2c();
+  options.timeout.read = 3s;
+  Driver client(std::move(options));
+  CHECK(client.get(faults() + "/go-silent").text() == "ok\n");
+  // The connection must sit idle past the threshold (1 s) after which it is pinged before
+  // reuse: this wait ages it, it does not synchronise with anything.
+  std::this_thread::sleep_for(1200ms);
+  // Unanswered PING: the request goes to a new connection instead of waiting for a read timeout.
+  CHECK(client.get(faults() + "/ok").text() == "ok\n");
   check_pool_clean(client);
 }

@@ -30,6 +30,9 @@ The request's :path picks the behaviour; a request is acted on once its stream h
                                        PROTOCOL_ERROR
   /huge-headers?kib=1024 a 200 whose header list is about kib KiB (x-filler-N fields of 1000
                          bytes, sent as HEADERS + CONTINUATION), body "ok".
+  /go-silent             200 "ok\n", then the server ignores everything that arrives on that
+                         connection (not even PING is answered) without closing it: a peer that
+                         vanished.
   anything else          404.
 
 Usage: h2_fault_server.py --port PORT [--host 127.0.0.1]
@@ -81,6 +84,10 @@ class CloseConnection(Exception):
     pass
 
 
+class GoSilent(Exception):
+    """Stop answering on this connection, without closing it."""
+
+
 class H2Session:
     def __init__(self, sock):
         self.sock = sock
@@ -120,6 +127,13 @@ class H2Session:
         except CloseConnection:
             self.flush()
             self.close_after_drain()
+        except GoSilent:
+            # Keep the socket open and unread until the client gives up on it.
+            try:
+                while self.sock.recv(65536):
+                    pass
+            except OSError:
+                pass
 
     def close_after_drain(self):
         # FIN first and read until the client closes: closing with unread input would send a
@@ -153,6 +167,7 @@ class H2Session:
             "/stall-window": self.handle_stall_window,
             "/malformed": self.handle_malformed,
             "/huge-headers": self.handle_huge_headers,
+            "/go-silent": self.handle_go_silent,
         }.get(stream.path, self.handle_not_found)
         handler(stream_id, stream)
 
@@ -209,6 +224,11 @@ class H2Session:
         headers += [("x-filler-%d" % i, filler) for i in range(kib * 1024 // 1000)]
         self.conn.send_headers(stream_id, headers)
         self.send_body(stream_id, b"ok")
+
+    def handle_go_silent(self, stream_id, stream):
+        self.respond(stream_id, 200, b"ok\n")
+        self.flush()
+        raise GoSilent
 
     def handle_not_found(self, stream_id, stream):
         self.respond(stream_id, 404, b"no such fault\n")
