@@ -29,30 +29,78 @@ class RequestError : public HTTPError {
   std::shared_ptr<const Request> request_;
 };
 
-#define HTTPXX_DECLARE_ERROR(Name, Base)  \
-  class Name : public Base {              \
-   public:                                \
-    using Base::Base;                     \
-  };
-
-HTTPXX_DECLARE_ERROR(TransportError, RequestError)
-HTTPXX_DECLARE_ERROR(TimeoutException, TransportError)
-HTTPXX_DECLARE_ERROR(ConnectTimeout, TimeoutException)
-HTTPXX_DECLARE_ERROR(ReadTimeout, TimeoutException)
-HTTPXX_DECLARE_ERROR(WriteTimeout, TimeoutException)
-HTTPXX_DECLARE_ERROR(PoolTimeout, TimeoutException)
-HTTPXX_DECLARE_ERROR(NetworkError, TransportError)
-HTTPXX_DECLARE_ERROR(ConnectError, NetworkError)
-HTTPXX_DECLARE_ERROR(ReadError, NetworkError)
-HTTPXX_DECLARE_ERROR(WriteError, NetworkError)
-HTTPXX_DECLARE_ERROR(CloseError, NetworkError)
-HTTPXX_DECLARE_ERROR(ProtocolError, TransportError)
-HTTPXX_DECLARE_ERROR(LocalProtocolError, ProtocolError)
-HTTPXX_DECLARE_ERROR(RemoteProtocolError, ProtocolError)
-HTTPXX_DECLARE_ERROR(ProxyError, TransportError)
-HTTPXX_DECLARE_ERROR(UnsupportedProtocol, TransportError)
-HTTPXX_DECLARE_ERROR(DecodingError, RequestError)
-HTTPXX_DECLARE_ERROR(TooManyRedirects, RequestError)
+class TransportError : public RequestError {
+ public:
+  using RequestError::RequestError;
+};
+class TimeoutException : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+class ConnectTimeout : public TimeoutException {
+ public:
+  using TimeoutException::TimeoutException;
+};
+class ReadTimeout : public TimeoutException {
+ public:
+  using TimeoutException::TimeoutException;
+};
+class WriteTimeout : public TimeoutException {
+ public:
+  using TimeoutException::TimeoutException;
+};
+class PoolTimeout : public TimeoutException {
+ public:
+  using TimeoutException::TimeoutException;
+};
+class NetworkError : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+class ConnectError : public NetworkError {
+ public:
+  using NetworkError::NetworkError;
+};
+class ReadError : public NetworkError {
+ public:
+  using NetworkError::NetworkError;
+};
+class WriteError : public NetworkError {
+ public:
+  using NetworkError::NetworkError;
+};
+class CloseError : public NetworkError {
+ public:
+  using NetworkError::NetworkError;
+};
+class ProtocolError : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+class LocalProtocolError : public ProtocolError {
+ public:
+  using ProtocolError::ProtocolError;
+};
+class RemoteProtocolError : public ProtocolError {
+ public:
+  using ProtocolError::ProtocolError;
+};
+class ProxyError : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+class UnsupportedProtocol : public TransportError {
+ public:
+  using TransportError::TransportError;
+};
+class DecodingError : public RequestError {
+ public:
+  using RequestError::RequestError;
+};
+class TooManyRedirects : public RequestError {
+ public:
+  using RequestError::RequestError;
+};
 
 // raise_for_status(): a response outside 2xx. Carries both the request and the response.
 class HTTPStatusError : public HTTPError {
@@ -83,11 +131,21 @@ class StreamError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-HTTPXX_DECLARE_ERROR(StreamConsumed, StreamError)
-HTTPXX_DECLARE_ERROR(StreamClosed, StreamError)
-HTTPXX_DECLARE_ERROR(ResponseNotRead, StreamError)
-HTTPXX_DECLARE_ERROR(RequestNotRead, StreamError)
-
-#undef HTTPXX_DECLARE_ERROR
+class StreamConsumed : public StreamError {
+ public:
+  using StreamError::StreamError;
+};
+class StreamClosed : public StreamError {
+ public:
+  using StreamError::StreamError;
+};
+class ResponseNotRead : public StreamError {
+ public:
+  using StreamError::StreamError;
+};
+class RequestNotRead : public StreamError {
+ public:
+  using StreamError::StreamError;
+};
 
 }  // namespace httpxx
