@@ -6,10 +6,10 @@
 #include <asio/buffer.hpp>
 #include <asio/error.hpp>
 #include <asio/this_coro.hpp>
-#include <openssl/evp.h>
 
 #include "codec/h1/request_writer.hpp"
 #include "codec/h1/response_parser.hpp"
+#include "models/auth_flows.hpp"
 #include "models/percent_encoding.hpp"
 #include "net/deadline.hpp"
 
@@ -17,14 +17,7 @@ namespace httpxx::detail {
 
 std::string proxy_authorization(const URL& proxy_url) {
   if (proxy_url.username().empty() && proxy_url.password().empty()) return {};
-  const std::string credentials =
-      percent_decode(proxy_url.username()) + ":" + percent_decode(proxy_url.password());
-  std::string encoded(4 * ((credentials.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                reinterpret_cast<const unsigned char*>(credentials.data()),
-                                static_cast<int>(credentials.size()));
-  encoded.resize(static_cast<std::size_t>(n));
-  return "Basic " + encoded;
+  return basic_auth_header(percent_decode(proxy_url.username()), percent_decode(proxy_url.password()));
 }
 
 std::string absolute_form_target(const URL& url) { return url.origin() + url.target(); }
