@@ -120,6 +120,23 @@ void Http11Connection::fail_protocol(const std::error_code& error, std::string_v
   throw RemoteProtocolError(message);
 }
 
+asio::awaitable<void> Http11Connection::write(std::span<const asio::const_buffer> buffers,
+                                               const RequestDeadlines& deadlines, bool may_be_stale) {
+  const auto deadline = deadlines.for_phase(Phase::write);
+  watchdog_->arm(deadline.at);
+  std::error_code ec;
+  co_await stream_->write_all(buffers, ec);
+  watchdog_->disarm();
+  if (!ec) co_return;
+  close();
+  const bool timed_out = watchdog_->expired();
+  if (may_be_stale && !timed_out && ec != asio::error::operation_aborted) {
+    // RFC 9112 9.3.1: a reused connection can be closed by the server at any time while idle.
+    throw StaleConnection("connection to " + peer_ + " was closed by the server: " + ec.message());
+  }
+  raise_io_error(Phase::write, ec, timed_out, deadlines, deadline.is_total, peer_);
+}
+
 asio::awaitable<bool> Http11Connection::read_head(const RequestDeadlines& deadlines, bool expect_continue) {
   // Wait briefly for 100 Continue; a server that ignores Expect gets the body anyway.
   const auto wait_limit = expect_continue ? Clock::now() + expect_continue_wait : Clock::time_point::max();
@@ -191,17 +208,7 @@ asio::awaitable<void> Http11Connection::write_body(Request& request, const Reque
     } else if (more) {
       buffers[count++] = asio::buffer(chunk_buffer_);
     }
-    if (count > 0) {
-      const auto deadline = deadlines.for_phase(Phase::write);
-      watchdog_->arm(deadline.at);
-      std::error_code ec;
-      co_await stream_->write_all(std::span(buffers.data(), count), ec);
-      watchdog_->disarm();
-      if (ec) {
-        close();
-        raise_io_error(Phase::write, ec, watchdog_->expired(), deadlines, deadline.is_total, peer_);
-      }
-    }
+    if (count > 0) co_await write(std::span(buffers.data(), count), deadlines, false);
     if (!more) co_return;
   }
 }
@@ -234,21 +241,7 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_buffer_), asio::const_buffer()};
   std::size_t count = 1;
   if (bytes && !bytes->empty() && !expect_continue) buffers[count++] = asio::buffer(*bytes);
-  {
-    const auto deadline = deadlines.for_phase(Phase::write);
-    watchdog_->arm(deadline.at);
-    std::error_code ec;
-    co_await stream_->write_all(std::span(buffers.data(), count), ec);
-    watchdog_->disarm();
-    if (ec) {
-      close();
-      const bool timed_out = watchdog_->expired();
-      if (!timed_out && completed_ > 0 && ec != asio::error::operation_aborted) {
-        throw StaleConnection("connection to " + peer_ + " was closed by the server: " + ec.message());
-      }
-      raise_io_error(Phase::write, ec, timed_out, deadlines, deadline.is_total, peer_);
-    }
-  }
+  co_await write(std::span(buffers.data(), count), deadlines, completed_ > 0);
 
   parser_.start(request.method() == "HEAD");
   bool head_done = false;
@@ -260,15 +253,7 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
       close_after_ = true;       // and the server may still be expecting it
     } else if (bytes) {
       std::array<asio::const_buffer, 1> body_buffer{asio::buffer(*bytes)};
-      const auto deadline = deadlines.for_phase(Phase::write);
-      watchdog_->arm(deadline.at);
-      std::error_code ec;
-      co_await stream_->write_all(std::span(body_buffer), ec);
-      watchdog_->disarm();
-      if (ec) {
-        close();
-        raise_io_error(Phase::write, ec, watchdog_->expired(), deadlines, deadline.is_total, peer_);
-      }
+      co_await write(std::span(body_buffer), deadlines, false);
     } else {
       co_await write_body(request, deadlines, chunked);
     }

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,10 @@ class Http11Connection final : public Connection,
   const std::string& peer() const noexcept { return peer_; }
 
  private:
+  // Writes every buffer within the write deadline. may_be_stale: the connection was reused, so
+  // a failure is reported as StaleConnection (the transport may retry elsewhere).
+  asio::awaitable<void> write(std::span<const asio::const_buffer> buffers, const RequestDeadlines& deadlines,
+                              bool may_be_stale);
   asio::awaitable<void> write_body(Request& request, const RequestDeadlines& deadlines, bool chunked);
   enum class Fill { data, eof, waited_out };
   // Reads more bytes into the buffer. waited_out: nothing arrived before wait_limit (sooner
