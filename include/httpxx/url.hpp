@@ -32,6 +32,9 @@ class URL {
   bool has_query() const noexcept { return query_start_ != npos; }
   bool has_fragment() const noexcept { return fragment_start_ != npos; }
   std::string target() const;                           // request-target: path + ('?' + query)
+  // target() without a copy, for URLs with a path (every http and https URL has one): path and
+  // query are contiguous in the serialization.
+  std::string_view target_view() const noexcept;
 
   bool is_special() const noexcept;                     // http, https, ws, wss, ftp, file
   bool is_secure() const noexcept;                      // https or wss
@@ -39,6 +42,9 @@ class URL {
   std::string_view host_for_connect() const noexcept;
   // "scheme://host[:port]", the tuple that same-origin checks compare.
   std::string origin() const;
+  // origin() without an allocation when the serialization starts with it (no user info, the
+  // common case); otherwise written into storage.
+  std::string_view origin(std::string& storage) const;
 
   QueryParams params() const;
   URL copy_with_params(const QueryParams& params) const;

@@ -182,6 +182,22 @@ std::string_view URL::host_for_connect() const noexcept {
   return h;
 }
 
+std::string_view URL::target_view() const noexcept {
+  const std::size_t end = has_fragment() ? fragment_start_ : href_.size();
+  if (end == path_start_) return "/";   // RFC 9112 3.2.1, as in target()
+  return std::string_view(href_).substr(path_start_, end - path_start_);
+}
+
+std::string_view URL::origin(std::string& storage) const {
+  // The serialization is scheme "://" [userinfo "@"] host [":" port] path...: without user info
+  // its prefix up to the path is exactly the origin.
+  if (username_start_ == username_end_ && password_start_ == password_end_ && host_start_ == scheme_end_ + 3) {
+    return std::string_view(href_).substr(0, path_start_);
+  }
+  storage = origin();
+  return storage;
+}
+
 std::string URL::origin() const {
   std::string out;
   out.reserve(scheme_end_ + 3 + (host_end_ - host_start_) + 6);

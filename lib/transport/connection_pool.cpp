@@ -98,7 +98,12 @@ void ConnectionPool::drop_idle(std::list<PoolIdle>::iterator it,
   auto& stack = it->origin->idle;
   stack.erase(std::find(stack.begin(), stack.end(), it));
   to_close.push_back(std::move(it->connection));
-  idle_.erase(it);
+  forget_idle(it);
+}
+
+void ConnectionPool::forget_idle(std::list<PoolIdle>::iterator it) noexcept {
+  it->connection.reset();
+  spare_.splice(spare_.end(), idle_, it);
 }
 
 void ConnectionPool::expire_idle(Clock::time_point now, std::vector<std::shared_ptr<Connection>>& to_close) {
@@ -118,7 +123,7 @@ bool ConnectionPool::try_grant(PoolOrigin& origin, bool may_multiplex, PoolLease
     origin.idle.pop_back();
     auto connection = std::move(it->connection);
     const bool alive = it->expires > now;
-    idle_.erase(it);
+    forget_idle(it);
     if (alive && connection->is_reusable()) {
       make_lease(lease, origin, std::move(connection));
       return true;
@@ -165,6 +170,18 @@ void ConnectionPool::dispatch_waiters(std::vector<std::shared_ptr<Connection>>& 
     asio::post(waiter.timer.get_executor(), [w = *it] { w->timer.cancel(); });
     it = waiters_.erase(it);
   }
+}
+
+bool ConnectionPool::try_acquire(std::string_view origin_key, bool may_multiplex, PoolLease& lease) {
+  std::vector<std::shared_ptr<Connection>> to_close;
+  bool granted = false;
+  {
+    std::lock_guard lock(mutex_);
+    expire_idle(Clock::now(), to_close);
+    granted = try_grant(origin_entry(origin_key), may_multiplex, lease, to_close);
+  }
+  for (auto& connection : to_close) connection->close();
+  return granted;
 }
 
 asio::awaitable<PoolLease> ConnectionPool::acquire(std::string_view origin_key, bool may_multiplex,
@@ -247,7 +264,13 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
         expires = Clock::now() + std::chrono::duration_cast<Clock::duration>(*limits_.keepalive_expiry);
       }
       expires = std::min(expires, connection->server_expiry());
-      idle_.push_back(PoolIdle{std::move(connection), &origin, expires});
+      PoolIdle entry{std::move(connection), &origin, expires};
+      if (spare_.empty()) {
+        idle_.push_back(std::move(entry));
+      } else {
+        idle_.splice(idle_.end(), spare_, spare_.begin());
+        idle_.back() = std::move(entry);
+      }
       origin.idle.push_back(std::prev(idle_.end()));
     } else {
       --connections_;

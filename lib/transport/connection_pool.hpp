@@ -66,6 +66,9 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   explicit ConnectionPool(Limits limits);
   ~ConnectionPool();
 
+  // The lease acquire() would grant at once, without suspending: the common case of a pooled
+  // connection at hand costs no coroutine frame. False when the request would have to wait.
+  bool try_acquire(std::string_view origin, bool may_multiplex, PoolLease& lease);
   // A lease on an idle (or multiplexed) connection of origin, or on a free slot to open one
   // (lease.connection() == nullptr), waiting until deadline. Throws PoolTimeout with `why` when
   // the deadline passes.
@@ -93,6 +96,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   bool try_grant(PoolOrigin& origin, bool may_multiplex, PoolLease& lease,
                  std::vector<std::shared_ptr<Connection>>& to_close);
   void drop_idle(std::list<PoolIdle>::iterator it, std::vector<std::shared_ptr<Connection>>& to_close);
+  // Removes an idle entry whose connection was taken (or dropped), keeping its node.
+  void forget_idle(std::list<PoolIdle>::iterator it) noexcept;
   void dispatch_waiters(std::vector<std::shared_ptr<Connection>>& to_close);
   void expire_idle(Clock::time_point now, std::vector<std::shared_ptr<Connection>>& to_close);
   void make_lease(PoolLease& lease, PoolOrigin& origin, std::shared_ptr<Connection> connection);
@@ -107,6 +112,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   };
   std::unordered_map<std::string, PoolOrigin, StringHash, std::equal_to<>> origins_;
   std::list<PoolIdle> idle_;                      // oldest first
+  // Nodes of idle_ not in use, kept so that a connection going idle and back costs no allocation.
+  std::list<PoolIdle> spare_;
   std::list<std::shared_ptr<Waiter>> waiters_;
   std::size_t connections_ = 0;        // open or being opened
   std::size_t requests_active_ = 0;

@@ -61,7 +61,8 @@ class HTTPTransportImpl {
     }
   }
 
-  asio::awaitable<Response> handle(Request& request) {
+  // A static member holding the transport: the transport may be released while the request runs.
+  static asio::awaitable<Response> handle(std::shared_ptr<HTTPTransportImpl> self, Request& request) {
     const auto& url = request.url();
     const auto scheme = url.scheme();
     const bool secure = scheme == "https";
@@ -72,24 +73,30 @@ class HTTPTransportImpl {
 
     const RequestDeadlines deadlines(request.timeout().value_or(Timeout{}));
     // The pool key: one set of connections per origin (and per proxy, which is one per transport).
-    std::string origin = url.origin();
+    std::string origin_storage;
+    const std::string_view origin = url.origin(origin_storage);
 
     RequestRoute route;
     // RFC 9112 3.2.2: through an HTTP forward proxy, plain-http requests use the absolute-form.
-    if ((proxy_kind_ == ProxyKind::http || proxy_kind_ == ProxyKind::https) && !secure) {
+    const auto proxy_kind = self->proxy_kind_;
+    if ((proxy_kind == ProxyKind::http || proxy_kind == ProxyKind::https) && !secure) {
       route.absolute_form = true;
-      route.proxy_headers = &proxy_headers_;
+      route.proxy_headers = &self->proxy_headers_;
     }
 
     // HTTP/2 by ALPN for https, or h2c with prior knowledge when HTTP/1.1 is off.
-    const bool may_multiplex = options_.http2 && (secure || !options_.http1) && proxy_kind_ != ProxyKind::http;
+    const auto& options = self->options_;
+    const bool may_multiplex = options.http2 && (secure || !options.http1) && proxy_kind != ProxyKind::http;
     for (int attempt = 0;; ++attempt) {
-      const auto pool_deadline = deadlines.for_phase(Phase::pool);
-      // Arguments of a co_await are named variables: GCC 12 can destroy a temporary with a
-      // destructor twice when it is created inside the co_await expression.
-      const std::string pool_limit = deadlines.describe(Phase::pool, pool_deadline.is_total);
-      auto lease = co_await pool_->acquire(origin, may_multiplex, pool_deadline.at, pool_limit);
-      if (!lease.connection()) lease.attach(co_await open_connection(url, deadlines));
+      PoolLease lease;
+      if (!self->pool_->try_acquire(origin, may_multiplex, lease)) {
+        const auto pool_deadline = deadlines.for_phase(Phase::pool);
+        // Arguments of a co_await are named variables: GCC 12 can destroy a temporary with a
+        // destructor twice when it is created inside the co_await expression.
+        const std::string pool_limit = deadlines.describe(Phase::pool, pool_deadline.is_total);
+        lease = co_await self->pool_->acquire(origin, may_multiplex, pool_deadline.at, pool_limit);
+      }
+      if (!lease.connection()) lease.attach(co_await self->open_connection(url, deadlines));
       auto* connection = lease.connection();
       try {
         Response response = co_await connection->send(request, route, deadlines, std::move(lease));
@@ -239,8 +246,7 @@ HTTPTransport::HTTPTransport(TransportOptions options)
 HTTPTransport::~HTTPTransport() = default;
 
 asio::awaitable<Response> HTTPTransport::handle_async_request(Request& request) {
-  auto impl = impl_;   // the transport may be released while the request runs
-  co_return co_await impl->handle(request);
+  return detail::HTTPTransportImpl::handle(impl_, request);
 }
 
 asio::awaitable<void> HTTPTransport::aclose() {
