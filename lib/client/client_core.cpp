@@ -113,7 +113,14 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
   exchange.follow_redirects = options.follow_redirects.value_or(self->options_.follow_redirects);
   exchange.caller_cookie = request.headers().contains("Cookie");
   const Auth auth = choose_auth(options.auth, self->options_.auth, request.url());
-  Response response = co_await self->send_handling_auth(request, auth, exchange);
+  // Shared from here on: each response refers to the request that produced it, without a copy.
+  auto shared_request = std::make_shared<Request>(std::move(request));
+  Response response;
+  if (auth.flow()) {
+    response = co_await self->send_handling_auth(shared_request, *auth.flow(), exchange);
+  } else {
+    response = co_await self->send_handling_redirects(shared_request, exchange);
+  }
   if (!options.stream) {
     try {
       co_await response.aread();
@@ -126,59 +133,67 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
   co_return response;
 }
 
-asio::awaitable<Response> ClientCore::send_handling_auth(Request& request, const Auth& auth, Exchange& exchange) {
-  AuthFlow* flow = auth.flow();
-  if (flow) flow->on_request(request);
+asio::awaitable<Response> ClientCore::send_handling_auth(std::shared_ptr<Request>& request, AuthFlow& flow,
+                                                         Exchange& exchange) {
+  flow.on_request(*request);
   for (;;) {
     Response response = co_await send_handling_redirects(request, exchange);
-    if (!flow) co_return response;
-    if (flow->requires_response_body()) co_await response.aread();
-    std::optional<Request> next = flow->on_response(request, response);
+    if (flow.requires_response_body()) co_await response.aread();
+    std::optional<Request> next = flow.on_response(*request, response);
     if (!next) co_return response;
     // The challenge is answered: its response goes to the history, its connection back to the
     // pool once the (usually small) body is drained.
     co_await response.aread();
     exchange.history.push_back(std::move(response));
-    request = std::move(*next);
+    request = std::make_shared<Request>(std::move(*next));
   }
 }
 
-asio::awaitable<Response> ClientCore::send_handling_redirects(Request& request, Exchange& exchange) {
+asio::awaitable<Response> ClientCore::send_handling_redirects(std::shared_ptr<Request>& request,
+                                                              Exchange& exchange) {
   auto& history = exchange.history;
   for (;;) {
     if (history.size() > static_cast<std::size_t>(std::max(options_.max_redirects, 0))) {
       throw TooManyRedirects("exceeded the maximum of " + std::to_string(options_.max_redirects) +
-                             " redirects", std::make_shared<const Request>(request));
+                             " redirects", request);
     }
-    Response response = co_await send_single(request, exchange);
-    response.set_history(history);
+    prepare_single(*request, exchange);
+    Response response;
+    try {
+      response = co_await transport_for(request->url()).handle_async_request(*request);
+    } catch (RequestError& error) {
+      if (!error.has_request()) error.set_request(request);
+      throw;
+    }
+    finish_single(request, response);
+    if (!history.empty()) response.set_history(history);
     if (!exchange.follow_redirects) {
       // A redirect the caller does not follow is returned as it is; a Location that cannot be
       // followed leaves next_request() empty instead of failing the request.
       try {
-        response.set_next_request(build_redirect_request(request, response));
+        response.set_next_request(build_redirect_request(*request, response));
       } catch (const RemoteProtocolError&) {
       } catch (const StreamConsumed&) {
       }
       co_return response;
     }
-    std::optional<Request> next = build_redirect_request(request, response);
+    std::optional<Request> next = build_redirect_request(*request, response);
     if (!next) co_return response;
     co_await response.aread();
     history.push_back(std::move(response));
-    request = std::move(*next);
+    request = std::make_shared<Request>(std::move(*next));
     exchange.caller_cookie = false;   // the redirect dropped it (as httpx does)
   }
 }
 
-asio::awaitable<Response> ClientCore::send_single(Request& request, const Exchange& exchange) {
+void ClientCore::prepare_single(Request& request, const Exchange& exchange) {
   // RFC 6265 5.4: the jar's cookies are chosen for each request actually sent, so an auth
   // sub-request also carries what the challenge response set (httpbin's Digest checks it).
   if (!exchange.caller_cookie) {
     std::string cookie;
     {
       std::lock_guard lock(cookies_mutex_);
-      cookie = options_.cookies.cookie_header(request.url());
+      if (!options_.cookies.empty()) cookie = options_.cookies.cookie_header(request.url());
     }
     if (cookie.empty()) {
       request.headers().remove("Cookie");
@@ -188,25 +203,18 @@ asio::awaitable<Response> ClientCore::send_single(Request& request, const Exchan
   }
   // The hooks see the request as it goes out, cookies included.
   for (const auto& hook : options_.event_hooks.request) hook(request);
+}
 
-  auto shared_request = std::make_shared<const Request>(request);
-  Response response(0);
-  try {
-    response = co_await transport_for(request.url()).handle_async_request(request);
-  } catch (RequestError& error) {
-    if (!error.has_request()) error.set_request(shared_request);
-    throw;
-  }
-  response.set_request(shared_request);
+void ClientCore::finish_single(const std::shared_ptr<Request>& request, Response& response) {
+  response.set_request(request);
   response.set_default_encoding(options_.default_encoding);
   response.set_max_decoded_size(options_.max_decoded_size);
   if (response.headers().contains("Set-Cookie")) {
-    response.mutable_cookies().extract_cookies(response.headers(), request.url());
+    response.mutable_cookies().extract_cookies(response.headers(), request->url());
     std::lock_guard lock(cookies_mutex_);
-    options_.cookies.extract_cookies(response.headers(), request.url());
+    options_.cookies.extract_cookies(response.headers(), request->url());
   }
   for (const auto& hook : options_.event_hooks.response) hook(response);
-  co_return response;
 }
 
 asio::awaitable<void> ClientCore::aclose() {

@@ -51,9 +51,15 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   static asio::awaitable<Response> send_all(std::shared_ptr<ClientCore> self, Request request,
                                             SendOptions options);
-  asio::awaitable<Response> send_handling_auth(Request& request, const Auth& auth, Exchange& exchange);
-  asio::awaitable<Response> send_handling_redirects(Request& request, Exchange& exchange);
-  asio::awaitable<Response> send_single(Request& request, const Exchange& exchange);
+  // The auth loop (httpx's _send_handling_auth) around the redirect loop; without an auth flow
+  // send_all goes straight to the redirect loop, one coroutine frame less per request.
+  asio::awaitable<Response> send_handling_auth(std::shared_ptr<Request>& request, AuthFlow& flow,
+                                               Exchange& exchange);
+  asio::awaitable<Response> send_handling_redirects(std::shared_ptr<Request>& request, Exchange& exchange);
+  // Around each single request sent: the jar's cookies and the request hooks before, the
+  // response's request, cookies and hooks after.
+  void prepare_single(Request& request, const Exchange& exchange);
+  void finish_single(const std::shared_ptr<Request>& request, Response& response);
   std::shared_ptr<Transport> make_transport(std::optional<Proxy> proxy) const;
 
   asio::any_io_executor executor_;
