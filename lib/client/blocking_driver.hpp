@@ -1,7 +1,5 @@
 #pragma once
 
-#include <functional>
-
 #include <asio/awaitable.hpp>
 
 namespace httpxx::detail {
@@ -12,7 +10,7 @@ class BlockingDriver {
  public:
   virtual ~BlockingDriver() = default;
   // Runs op to completion from the calling thread and rethrows whatever it threw.
-  virtual void run(std::function<asio::awaitable<void>()> op) = 0;
+  virtual void run(asio::awaitable<void> op) = 0;
 };
 
 }  // namespace httpxx::detail

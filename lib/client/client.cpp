@@ -16,19 +16,17 @@ class BlockingClientImpl {
 
   ~BlockingClientImpl() { close(); }
 
-  // Runs make() (which returns the call's awaitable) to completion on the loop.
-  template <class Make>
-  Response call(Make make, bool stream) {
-    std::optional<Response> response;
-    driver_->run([&]() -> asio::awaitable<void> { response.emplace(co_await make()); });
-    if (stream) response->set_blocking_driver(driver_);
-    return std::move(*response);
+  // Runs the call's awaitable to completion on the loop.
+  Response call(asio::awaitable<Response> op, bool stream) {
+    Response response = driver_->call(std::move(op));
+    if (stream) response.set_blocking_driver(driver_);
+    return response;
   }
 
   void close() {
     if (!closed_) {
       closed_ = true;
-      driver_->run([this]() { return async_.aclose(); });
+      driver_->run(async_.aclose());
     }
   }
 
@@ -47,29 +45,24 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 Response Client::request(std::string_view method, std::string_view url, RequestOptions options) {
-  auto& async = impl_->async_;
-  return impl_->call([&] { return async.request(method, url, std::move(options)); }, false);
+  return impl_->call(impl_->async_.request(method, url, std::move(options)), false);
 }
 
 Response Client::request(std::string_view method, const URL& url, RequestOptions options) {
-  auto& async = impl_->async_;
-  return impl_->call([&] { return async.request(method, url, std::move(options)); }, false);
+  return impl_->call(impl_->async_.request(method, url, std::move(options)), false);
 }
 
 Response Client::stream(std::string_view method, std::string_view url, RequestOptions options) {
-  auto& async = impl_->async_;
-  return impl_->call([&] { return async.stream(method, url, std::move(options)); }, true);
+  return impl_->call(impl_->async_.stream(method, url, std::move(options)), true);
 }
 
 Response Client::stream(std::string_view method, const URL& url, RequestOptions options) {
-  auto& async = impl_->async_;
-  return impl_->call([&] { return async.stream(method, url, std::move(options)); }, true);
+  return impl_->call(impl_->async_.stream(method, url, std::move(options)), true);
 }
 
 Response Client::send(Request request, SendOptions options) {
-  auto& async = impl_->async_;
   const bool stream = options.stream;
-  return impl_->call([&] { return async.send(std::move(request), std::move(options)); }, stream);
+  return impl_->call(impl_->async_.send(std::move(request), std::move(options)), stream);
 }
 
 #define HTTPXX_VERB(name, method)                                                  \

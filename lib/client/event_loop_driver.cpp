@@ -1,10 +1,6 @@
 #include "client/event_loop_driver.hpp"
 
-#include <atomic>
-#include <exception>
 #include <stdexcept>
-
-#include <asio/co_spawn.hpp>
 
 namespace httpxx::detail {
 
@@ -17,23 +13,23 @@ EventLoopDriver::~EventLoopDriver() {
   context_.poll();
 }
 
-void EventLoopDriver::run(std::function<asio::awaitable<void>()> op) {
+void EventLoopDriver::check_not_on_loop() {
   if (context_.get_executor().running_in_this_thread()) {
     throw std::logic_error(
         "httpxx::Client was called from a handler running on its own event loop (an event hook "
         "or a callback of the same client): that would deadlock; use AsyncClient there");
   }
-  std::atomic<bool> done = false;
-  std::exception_ptr error;
-  asio::co_spawn(context_, op(), [this, &done, &error](std::exception_ptr e) {
-    error = std::move(e);
-    {
-      std::lock_guard lock(mutex_);
-      done.store(true, std::memory_order_release);
-    }
-    changed_.notify_all();
-  });
+}
 
+void EventLoopDriver::complete(std::atomic<bool>& done) {
+  {
+    std::lock_guard lock(mutex_);
+    done.store(true, std::memory_order_release);
+  }
+  changed_.notify_all();
+}
+
+void EventLoopDriver::drive(const std::atomic<bool>& done) {
   std::unique_lock lock(mutex_);
   while (!done.load(std::memory_order_acquire)) {
     if (driving_) {
@@ -56,8 +52,6 @@ void EventLoopDriver::run(std::function<asio::awaitable<void>()> op) {
     driving_ = false;
     changed_.notify_all();   // a waiting thread takes over the loop for its own call
   }
-  lock.unlock();
-  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace httpxx::detail

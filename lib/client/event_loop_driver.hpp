@@ -1,8 +1,14 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
+#include <optional>
+#include <type_traits>
+#include <utility>
 
+#include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
 
 #include "client/blocking_driver.hpp"
@@ -11,22 +17,61 @@ namespace httpxx::detail {
 
 // The blocking Client's event loop, run by the calling threads themselves (as curl's easy
 // interface runs its own): no extra thread, no hand-off per request. Of the threads waiting in
-// run(), one at a time drives the loop until its own call completes; the others wait for theirs,
-// which the driving thread completes as it runs the loop, or take over the driving when it
-// leaves. So calls from several threads proceed concurrently on one connection pool.
+// call(), one at a time drives the loop until its own call completes; the others wait for
+// theirs, which the driving thread completes as it runs the loop, or take over the driving when
+// it leaves. So calls from several threads proceed concurrently on one connection pool.
 class EventLoopDriver final : public BlockingDriver {
  public:
   EventLoopDriver();
   ~EventLoopDriver() override;
   asio::io_context& context() noexcept { return context_; }
-  // Throws std::logic_error when called from a handler running on this loop (a deadlock).
-  void run(std::function<asio::awaitable<void>()> op) override;
+
+  // Runs op to completion on the loop and returns its result: the awaitable itself is spawned,
+  // with no wrapping coroutine. Throws std::logic_error when called from a handler running on
+  // this loop (a deadlock).
+  template <class T>
+  T call(asio::awaitable<T> op);
+  void run(asio::awaitable<void> op) override { call(std::move(op)); }
 
  private:
+  void check_not_on_loop();
+  // Sets done and wakes the threads waiting in drive().
+  void complete(std::atomic<bool>& done);
+  // Drives the loop, or waits for the thread driving it, until done is set.
+  void drive(const std::atomic<bool>& done);
+
   asio::io_context context_;
   std::mutex mutex_;
   std::condition_variable changed_;
   bool driving_ = false;
 };
+
+template <class T>
+T EventLoopDriver::call(asio::awaitable<T> op) {
+  check_not_on_loop();
+  std::atomic<bool> done = false;
+  std::exception_ptr error;
+  if constexpr (std::is_void_v<T>) {
+    asio::co_spawn(context_, std::move(op), [this, &done, &error](std::exception_ptr e) {
+      error = std::move(e);
+      complete(done);
+    });
+    drive(done);
+    if (error) std::rethrow_exception(error);
+  } else {
+    std::optional<T> result;
+    asio::co_spawn(context_, std::move(op), [this, &done, &error, &result](std::exception_ptr e, T value) {
+      if (e) {
+        error = std::move(e);
+      } else {
+        result.emplace(std::move(value));
+      }
+      complete(done);
+    });
+    drive(done);
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
+  }
+}
 
 }  // namespace httpxx::detail

@@ -206,7 +206,7 @@ const std::string& Response::read() {
   if (content_read_) return content_;
   check_stream_unused();
   require_driver();
-  driver_->run([this] { return read_all(*this); });
+  driver_->run(read_all(*this));
   return content_;
 }
 
@@ -243,7 +243,7 @@ ChunkRange Response::blocking_range(std::shared_ptr<detail::ResponseIteration> i
     std::string item;
     while (!iteration->pipeline.pop(item)) {
       if (iteration->ended) return std::nullopt;
-      driver_->run([this, &iteration] { return advance(*iteration); });
+      driver_->run(advance(*iteration));
     }
     return item;
   });

@@ -57,10 +57,10 @@ class FakeStream final : public detail::ResponseStream {
 // Runs the awaitable on a private io_context, as the blocking client's driver does.
 class FakeDriver final : public detail::BlockingDriver {
  public:
-  void run(std::function<asio::awaitable<void>()> op) override {
+  void run(asio::awaitable<void> op) override {
     asio::io_context io;
     std::exception_ptr failure;
-    asio::co_spawn(io, op(), [&failure](std::exception_ptr e) { failure = e; });
+    asio::co_spawn(io, std::move(op), [&failure](std::exception_ptr e) { failure = e; });
     io.run();
     ++runs;
     if (failure) std::rethrow_exception(failure);
