@@ -19,7 +19,7 @@ namespace httpxx::detail {
 
 namespace {
 
-constexpr std::size_t read_buffer_size = 64 * 1024;
+constexpr std::size_t read_buffer_size = ReadBuffer::capacity;
 // Bodies up to this size go out in the same write as the head, copied behind it; larger ones
 // are gathered from their own buffer (no copy) or streamed in chunks of this size.
 constexpr std::size_t chunk_size = 64 * 1024;
@@ -66,10 +66,7 @@ Http11Connection::Http11Connection(std::unique_ptr<ByteStream> stream, std::stri
     : stream_(std::move(stream)),
       watchdog_(std::make_shared<IoWatchdog>(stream_->get_executor(), stream_)),
       peer_(std::move(peer)),
-      parser_(limits),
-      read_buffer_(new char[read_buffer_size]) {
-  head_buffer_.reserve(1024);
-}
+      parser_(limits) {}
 
 void Http11Connection::close() noexcept {
   if (closed_) return;
@@ -86,7 +83,7 @@ asio::awaitable<Http11Connection::Fill> Http11Connection::fill(const RequestDead
                                                                Clock::time_point wait_limit) {
   if (read_begin_ == read_end_) read_begin_ = read_end_ = 0;
   if (read_end_ == read_buffer_size) {
-    std::memmove(read_buffer_.get(), read_buffer_.get() + read_begin_, read_end_ - read_begin_);
+    std::memmove(read_buffer_.data(), read_buffer_.data() + read_begin_, read_end_ - read_begin_);
     read_end_ -= read_begin_;
     read_begin_ = 0;
   }
@@ -95,7 +92,7 @@ asio::awaitable<Http11Connection::Fill> Http11Connection::fill(const RequestDead
   watchdog_->arm(limited ? wait_limit : deadline.at);
   std::error_code ec;
   const auto n = co_await stream_->read_some(
-      asio::buffer(read_buffer_.get() + read_end_, read_buffer_size - read_end_), ec);
+      asio::buffer(read_buffer_.data() + read_end_, read_buffer_size - read_end_), ec);
   watchdog_->disarm();
   if (ec == asio::error::eof) co_return Fill::eof;
   if (ec) {
@@ -157,7 +154,7 @@ asio::awaitable<bool> Http11Connection::read_head(const RequestDeadlines& deadli
                       "incomplete response head");
       }
     }
-    auto result = parser_.feed({read_buffer_.get() + read_begin_, read_end_ - read_begin_}, body_spans_);
+    auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
     read_begin_ += result.consumed;
     if (result.error) fail_protocol(result.error, "invalid response");
     if (!result.head_complete) continue;
@@ -216,6 +213,7 @@ asio::awaitable<void> Http11Connection::write_body(Request& request, const Reque
 asio::awaitable<Response> Http11Connection::send(Request& request, const RequestRoute& route,
                                                  const RequestDeadlines& deadlines, PoolLease lease) {
   busy_ = true;
+  read_buffer_.acquire();
   response_started_ = false;
   continue_received_ = false;
   reusable_ = false;
@@ -228,7 +226,9 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   const bool expect_continue = body && has_token(request.headers(), "expect", "100-continue");
 
   head_buffer_.clear();
-  const std::string target = route.absolute_form ? absolute_form_target(request.url()) : request.url().target();
+  std::string absolute_target;
+  std::string_view target = request.url().target_view();
+  if (route.absolute_form) target = absolute_target = absolute_form_target(request.url());
   if (route.proxy_headers && !route.proxy_headers->empty()) {
     Headers headers = request.headers();
     for (const auto& [name, value] : *route.proxy_headers) headers.add_unchecked(name, value);
@@ -282,7 +282,7 @@ asio::awaitable<void> Http11Connection::read_body(std::string& out, const Reques
       co_return;
     }
     if (read_begin_ < read_end_) {
-      auto result = parser_.feed({read_buffer_.get() + read_begin_, read_end_ - read_begin_}, body_spans_);
+      auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
       read_begin_ += result.consumed;
       for (auto span : body_spans_) out.append(span);
       body_spans_.clear();
@@ -314,6 +314,10 @@ void Http11Connection::finish_message() noexcept {
   // Bytes after the end of the response were never asked for (RFC 9112 9.3.2: no pipelining
   // here), so the connection's framing can no longer be trusted.
   reusable_ = !closed_ && !close_after_ && parser_.keep_alive() && read_begin_ == read_end_;
+  if (read_begin_ == read_end_) {
+    read_begin_ = read_end_ = 0;
+    read_buffer_.release();
+  }
 }
 
 }  // namespace httpxx::detail

@@ -11,12 +11,14 @@
 #include "net/byte_stream.hpp"
 #include "transport/connection.hpp"
 #include "transport/io_watchdog.hpp"
+#include "transport/read_buffer.hpp"
 
 namespace httpxx::detail {
 
 // One HTTP/1.1 connection (RFC 9112): one request at a time, the request head and a small body
 // in one gathered write, the response parsed in place from one reused read buffer, every read
-// and write bounded by the connection's single watchdog timer.
+// and write bounded by the connection's single watchdog timer. An idle connection holds no
+// read buffer.
 class Http11Connection final : public Connection,
                                public std::enable_shared_from_this<Http11Connection> {
  public:
@@ -61,7 +63,7 @@ class Http11Connection final : public Connection,
   h1::ResponseParser parser_;
   std::string head_buffer_;             // the request head, reused
   std::string chunk_buffer_;            // streamed body chunks, reused
-  std::unique_ptr<char[]> read_buffer_;
+  ReadBuffer read_buffer_;              // held from a request's start to its response's end
   std::size_t read_begin_ = 0, read_end_ = 0;
   std::vector<std::string_view> body_spans_;
   std::string_view http_version_ = "HTTP/1.1";
