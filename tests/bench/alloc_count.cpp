@@ -135,6 +135,9 @@ struct Memory {
 };
 
 Memory memory_now() {
+  // Freed memory goes back to the system first, so that RSS counts what is held, not what a
+  // burst of connections used for a moment and freed.
+  malloc_trim(0);
   Memory memory;
   std::ifstream statm("/proc/self/statm");
   double size = 0;
