@@ -17,9 +17,10 @@ class SocketStream final : public ByteStream {
  public:
   explicit SocketStream(Socket socket) : socket_(std::move(socket)) {}
 
+  // The operation's own awaitable: no coroutine frame of this class around it.
   asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override {
     ec.clear();
-    co_return co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+    return socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
   }
 
   asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) override {
