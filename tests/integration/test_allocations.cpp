@@ -1,0 +1,147 @@
+// What a pooled HTTP/1.1 request costs in heap allocations, and what an idle pooled connection
+// holds, counted by replaced global allocation functions against nginx. Counts, not times: they
+// do not depend on the machine's speed or load.
+
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <string>
+
+#include <asio/co_spawn.hpp>
+#include <asio/io_context.hpp>
+
+#include <httpxx/httpxx.hpp>
+
+#include "counting_allocator.hpp"
+#include "test_env.hpp"
+
+using httpxx_test::server;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t warmup = 50;     // the connection, buffers and caches are in place after
+constexpr std::size_t counted = 500;
+// The operator new calls of one pooled GET today (21 with the blocking client, 20 with AsyncClient
+// in a release build; a debug build adds a fraction): the request's URL and header strings, the
+// response's, shared state and the I/O operations. A change that adds one fails here; one that
+// removes some lowers the bound.
+constexpr double max_allocations = 22;
+// An idle connection keeps its socket and its state but no read buffer.
+constexpr double max_idle_bytes = 16 * 1024;
+
+httpxx::ClientOptions pooled(std::size_t connections) {
+  httpxx::ClientOptions options;
+  options.limits.max_connections = connections;
+  options.limits.max_keepalive_connections = connections;
+  options.limits.keepalive_expiry = 600s;
+  options.trust_env = false;
+  return options;
+}
+
+std::string url() { return server("HTTPXX_TEST_NGINX_HTTP") + "/1k.bin"; }
+
+struct Window {
+  std::uint64_t allocations = counting_allocator::allocations.load();
+  std::int64_t live_bytes = counting_allocator::live_bytes.load();
+  double allocations_per(std::size_t requests) const {
+    return static_cast<double>(counting_allocator::allocations.load() - allocations) /
+           static_cast<double>(requests);
+  }
+  std::int64_t live_growth() const { return counting_allocator::live_bytes.load() - live_bytes; }
+};
+
+// Runs op on io until it completes, and rethrows what it threw.
+void run(asio::io_context& io, asio::awaitable<void> op) {
+  std::exception_ptr failure;
+  bool done = false;
+  asio::co_spawn(io, std::move(op), [&](std::exception_ptr e) {
+    failure = e;
+    done = true;
+  });
+  io.restart();
+  while (!done && io.run_one() > 0) {
+  }
+  if (failure) std::rethrow_exception(failure);
+  REQUIRE(done);
+}
+
+}  // namespace
+
+TEST_CASE("a pooled GET with the blocking Client allocates a bounded number of times") {
+  httpxx::Client client(pooled(1));
+  const auto target = url();
+  for (std::size_t i = 0; i < warmup; ++i) REQUIRE(client.get(target).content().size() == 1024);
+  // Checked after the window: the test framework's bookkeeping allocates too.
+  std::size_t complete = 0;
+  const Window window;
+  for (std::size_t i = 0; i < counted; ++i) complete += client.get(target).content().size() == 1024;
+  const double per_request = window.allocations_per(counted);
+  REQUIRE(complete == counted);
+  MESSAGE("allocations per request: " << per_request);
+  CHECK(per_request <= max_allocations);
+  CHECK(client.describe().find("1 idle") != std::string::npos);
+}
+
+TEST_CASE("a pooled GET with AsyncClient allocates a bounded number of times") {
+  asio::io_context io;
+  const auto executor = io.get_executor();
+  httpxx::AsyncClient client(executor, pooled(1));
+  const auto target = url();
+  double per_request = 0;
+  std::size_t complete = 0;
+  run(io, [&]() -> asio::awaitable<void> {
+    for (std::size_t i = 0; i < warmup; ++i) {
+      const auto response = co_await client.get(target);
+      REQUIRE(response.content().size() == 1024);
+    }
+    const Window window;
+    for (std::size_t i = 0; i < counted; ++i) {
+      const auto response = co_await client.get(target);
+      complete += response.content().size() == 1024;
+    }
+    per_request = window.allocations_per(counted);
+    co_await client.aclose();
+  }());
+  REQUIRE(complete == counted);
+  MESSAGE("allocations per request: " << per_request);
+  CHECK(per_request <= max_allocations);
+}
+
+TEST_CASE("an idle pooled HTTP/1.1 connection holds no read buffer") {
+  constexpr std::size_t connections = 100;
+  asio::io_context io;
+  const auto executor = io.get_executor();
+  httpxx::AsyncClient client(executor, pooled(connections));
+  const auto target = url();
+  // One request first: what all connections share (the pool's tables, the resolver) is in place.
+  run(io, [&]() -> asio::awaitable<void> {
+    const auto response = co_await client.get(target);
+    REQUIRE(response.is_success());
+  }());
+  const Window window;
+  // Started together, so each needs a connection of its own; all are idle when they are done.
+  std::size_t running = connections;
+  std::exception_ptr failure;
+  for (std::size_t i = 0; i < connections; ++i) {
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      const auto response = co_await client.get(target);
+      REQUIRE(response.content().size() == 1024);
+    }, [&](std::exception_ptr e) {
+      if (e) failure = e;
+      --running;
+    });
+  }
+  io.restart();
+  while (running > 0 && io.run_one() > 0) {
+  }
+  if (failure) std::rethrow_exception(failure);
+  REQUIRE(running == 0);
+  REQUIRE(client.describe().find(std::to_string(connections) + " idle") != std::string::npos);
+  const double per_connection = static_cast<double>(window.live_growth()) / static_cast<double>(connections - 1);
+  MESSAGE("bytes held per idle connection: " << per_connection);
+  CHECK(per_connection < max_idle_bytes);
+  run(io, client.aclose());
+}

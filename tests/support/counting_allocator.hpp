@@ -1,0 +1,101 @@
+// Replaces the global allocation functions with counting ones, for programs that measure what
+// an operation costs in heap allocations (tests/integration/test_allocations.cpp, the benchmark's
+// alloc_count). Include it in exactly one file of a program: it defines operator new and delete.
+#pragma once
+
+#include <malloc.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <new>
+
+namespace counting_allocator {
+
+inline std::atomic<std::uint64_t> allocations{0};   // calls of any operator new
+inline std::atomic<std::int64_t> live_bytes{0};     // allocated by operator new, not yet freed
+
+}  // namespace counting_allocator
+
+namespace {
+
+using counting_allocator::allocations;
+using counting_allocator::live_bytes;
+
+void* counted_allocate(std::size_t size, std::size_t alignment) noexcept {
+  void* block = nullptr;
+  if (size == 0) size = 1;   // operator new returns a distinct pointer for 0 bytes
+  if (alignment <= alignof(std::max_align_t)) {
+    block = std::malloc(size);
+  } else if (posix_memalign(&block, alignment, size) != 0) {
+    block = nullptr;
+  }
+  if (block != nullptr) {
+    allocations.fetch_add(1, std::memory_order_relaxed);
+    live_bytes.fetch_add(static_cast<std::int64_t>(malloc_usable_size(block)),
+                         std::memory_order_relaxed);
+  }
+  return block;
+}
+
+void* counted_new(std::size_t size, std::size_t alignment) {
+  for (;;) {
+    if (void* block = counted_allocate(size, alignment)) return block;
+    // [new.delete.single]: call the new-handler until it provides memory or there is none.
+    const auto handler = std::get_new_handler();
+    if (handler == nullptr) throw std::bad_alloc();
+    handler();
+  }
+}
+
+void counted_delete(void* block) noexcept {
+  if (block == nullptr) return;
+  live_bytes.fetch_sub(static_cast<std::int64_t>(malloc_usable_size(block)),
+                       std::memory_order_relaxed);
+  std::free(block);
+}
+
+constexpr std::size_t default_alignment = alignof(std::max_align_t);
+
+}  // namespace
+
+// The replaceable global allocation functions ([new.delete]): every form, so that nothing
+// allocated through one of them is freed through the C library's own.
+void* operator new(std::size_t size) { return counted_new(size, default_alignment); }
+void* operator new[](std::size_t size) { return counted_new(size, default_alignment); }
+void* operator new(std::size_t size, std::align_val_t alignment) {
+  return counted_new(size, static_cast<std::size_t>(alignment));
+}
+void* operator new[](std::size_t size, std::align_val_t alignment) {
+  return counted_new(size, static_cast<std::size_t>(alignment));
+}
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return counted_allocate(size, default_alignment);
+}
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return counted_allocate(size, default_alignment);
+}
+void* operator new(std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  return counted_allocate(size, static_cast<std::size_t>(alignment));
+}
+void* operator new[](std::size_t size, std::align_val_t alignment, const std::nothrow_t&) noexcept {
+  return counted_allocate(size, static_cast<std::size_t>(alignment));
+}
+void operator delete(void* block) noexcept { counted_delete(block); }
+void operator delete[](void* block) noexcept { counted_delete(block); }
+void operator delete(void* block, std::size_t) noexcept { counted_delete(block); }
+void operator delete[](void* block, std::size_t) noexcept { counted_delete(block); }
+void operator delete(void* block, std::align_val_t) noexcept { counted_delete(block); }
+void operator delete[](void* block, std::align_val_t) noexcept { counted_delete(block); }
+void operator delete(void* block, std::size_t, std::align_val_t) noexcept { counted_delete(block); }
+void operator delete[](void* block, std::size_t, std::align_val_t) noexcept { counted_delete(block); }
+void operator delete(void* block, const std::nothrow_t&) noexcept { counted_delete(block); }
+void operator delete[](void* block, const std::nothrow_t&) noexcept { counted_delete(block); }
+void operator delete(void* block, std::align_val_t, const std::nothrow_t&) noexcept {
+  counted_delete(block);
+}
+void operator delete[](void* block, std::align_val_t, const std::nothrow_t&) noexcept {
+  counted_delete(block);
+}
+
