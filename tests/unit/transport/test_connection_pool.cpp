@@ -678,3 +678,27 @@ TEST_CASE("randomized acquires, releases and cancellations leave the pool consis
   CHECK(h.pool->describe() == describe(0, 0, 0, 0));
   for (const auto& c : counters.connections) CHECK(c->closed());
 }
+
+TEST_CASE("try_acquire grants what is at hand and declines, without queueing, what would wait") {
+  httpxx::Limits limits;
+  limits.max_connections = 1;
+  auto pool = std::make_shared<ConnectionPool>(limits);
+  auto connection = std::make_shared<FakeConnection>();
+
+  PoolLease slot;
+  REQUIRE(pool->try_acquire("http://a.test", false, slot));   // a free slot to open one
+  CHECK(slot.connection() == nullptr);
+  slot.attach(connection);
+
+  PoolLease second;
+  CHECK_FALSE(pool->try_acquire("http://a.test", false, second));   // the only slot is in use
+  CHECK_FALSE(second);
+  CHECK(pool->stats().requests_queued == 0);
+
+  slot.release(true);                                        // idle in the pool now
+  PoolLease reused;
+  REQUIRE(pool->try_acquire("http://a.test", false, reused));
+  CHECK(reused.connection() == connection.get());
+  reused.release(true);
+  CHECK(pool->stats().connections_idle == 1);
+}

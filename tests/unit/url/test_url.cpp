@@ -232,3 +232,27 @@ TEST_CASE("equality compares the serialization") {
   CHECK_FALSE(URL("http://a/") == URL("http://a/#"));
   CHECK(URL("http://a/x") != URL("http://a/y"));
 }
+
+TEST_CASE("the origin and the request target as views agree with their string forms") {
+  for (const char* input : {"http://example.org", "https://example.com:8443/a/b?x=1#frag",
+                            "http://user:pw@example.org:81/p?q", "http://user@[::1]/",
+                            "https://example.com/?", "http://example.org/path#only-fragment"}) {
+    CAPTURE(input);
+    const httpxx::URL url(input);
+    std::string storage;
+    CHECK(url.origin(storage) == url.origin());
+    CHECK(url.target_view() == url.target());
+  }
+}
+
+TEST_CASE("the origin is a view into the serialization unless the URL carries user info") {
+  const httpxx::URL plain("https://example.com:8443/a");
+  std::string storage;
+  const auto view = plain.origin(storage);
+  CHECK(storage.empty());
+  CHECK(view.data() == plain.href().data());
+
+  const httpxx::URL with_user("https://user:pw@example.com/a");
+  CHECK(with_user.origin(storage) == "https://example.com");
+  CHECK(storage == "https://example.com");
+}
