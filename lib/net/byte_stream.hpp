@@ -30,6 +30,15 @@ class ByteStream {
   virtual asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) = 0;
   // Writes every byte of every buffer (gathered: one writev for TCP where possible).
   virtual asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) = 0;
+  // Writes what the stream takes at once, without waiting and without an asynchronous
+  // operation, and returns the number of bytes written: 0 when it would have to wait, when it
+  // failed (write_all then reports the error), or when the stream cannot write synchronously. A
+  // small request fits the socket's send buffer, so on a socket this usually writes it all, and
+  // the event loop is not entered for the write at all. Not while a write_all is pending.
+  virtual std::size_t write_now(std::span<const asio::const_buffer> buffers) noexcept {
+    (void)buffers;
+    return 0;
+  }
   // Cancels pending read_some/write_all (they complete with asio::error::operation_aborted);
   // the stream stays usable. Used for timeouts.
   virtual void cancel() noexcept = 0;

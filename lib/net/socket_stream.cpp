@@ -5,12 +5,18 @@
 #include <asio/write.hpp>
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <utility>
 
 namespace httpxx::detail {
 namespace {
+
+// Buffers gathered into one sendmsg by write_now; the HTTP/1.1 connection writes at most three.
+constexpr std::size_t max_gathered = 8;
 
 template <typename Socket>
 class SocketStream final : public ByteStream {
@@ -27,6 +33,22 @@ class SocketStream final : public ByteStream {
     ec.clear();
     // async_write with the whole sequence: the reactor issues one sendmsg (writev) per batch.
     co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  std::size_t write_now(std::span<const asio::const_buffer> buffers) noexcept override {
+    std::array<iovec, max_gathered> iov{};
+    const auto count = std::min(buffers.size(), iov.size());
+    for (std::size_t i = 0; i < count; ++i) {
+      iov[i].iov_base = const_cast<void*>(buffers[i].data());   // sendmsg(2) only reads them
+      iov[i].iov_len = buffers[i].size();
+    }
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = count;
+    // MSG_DONTWAIT: never block the event loop's thread; MSG_NOSIGNAL: a peer that closed
+    // gives EPIPE, not SIGPIPE (as Asio's own sends do).
+    const auto sent = ::sendmsg(socket_.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    return sent > 0 ? static_cast<std::size_t>(sent) : 0;
   }
 
   void cancel() noexcept override {

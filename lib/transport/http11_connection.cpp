@@ -117,6 +117,17 @@ void Http11Connection::fail_protocol(const std::error_code& error, std::string_v
   throw RemoteProtocolError(message);
 }
 
+bool Http11Connection::write_now(std::span<asio::const_buffer>& buffers) noexcept {
+  if (buffers.empty()) return true;
+  auto written = stream_->write_now(buffers);
+  while (!buffers.empty() && written >= buffers.front().size()) {
+    written -= buffers.front().size();
+    buffers = buffers.subspan(1);
+  }
+  if (!buffers.empty()) buffers.front() += written;
+  return buffers.empty();
+}
+
 asio::awaitable<void> Http11Connection::write(std::span<const asio::const_buffer> buffers,
                                                const RequestDeadlines& deadlines, bool may_be_stale) {
   const auto deadline = deadlines.for_phase(Phase::write);
@@ -205,7 +216,8 @@ asio::awaitable<void> Http11Connection::write_body(Request& request, const Reque
     } else if (more) {
       buffers[count++] = asio::buffer(chunk_buffer_);
     }
-    if (count > 0) co_await write(std::span(buffers.data(), count), deadlines, false);
+    std::span<asio::const_buffer> unsent(buffers.data(), count);
+    if (!write_now(unsent)) co_await write(unsent, deadlines, false);
     if (!more) co_return;
   }
 }
@@ -241,7 +253,8 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_buffer_), asio::const_buffer()};
   std::size_t count = 1;
   if (bytes && !bytes->empty() && !expect_continue) buffers[count++] = asio::buffer(*bytes);
-  co_await write(std::span(buffers.data(), count), deadlines, completed_ > 0);
+  std::span<asio::const_buffer> unsent(buffers.data(), count);
+  if (!write_now(unsent)) co_await write(unsent, deadlines, completed_ > 0);
 
   parser_.start(request.method() == "HEAD");
   bool head_done = false;
@@ -253,7 +266,8 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
       close_after_ = true;       // and the server may still be expecting it
     } else if (bytes) {
       std::array<asio::const_buffer, 1> body_buffer{asio::buffer(*bytes)};
-      co_await write(std::span(body_buffer), deadlines, false);
+      std::span<asio::const_buffer> unsent(body_buffer);
+      if (!write_now(unsent)) co_await write(unsent, deadlines, false);
     } else {
       co_await write_body(request, deadlines, chunked);
     }

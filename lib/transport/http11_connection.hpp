@@ -42,6 +42,9 @@ class Http11Connection final : public Connection,
   const std::string& peer() const noexcept { return peer_; }
 
  private:
+  // Writes what the socket takes at once (no event-loop round trip, no timer) and drops it from
+  // the front of buffers; true when nothing is left. The rest goes to write().
+  bool write_now(std::span<asio::const_buffer>& buffers) noexcept;
   // Writes every buffer within the write deadline. may_be_stale: the connection was reused, so
   // a failure is reported as StaleConnection (the transport may retry elsewhere).
   asio::awaitable<void> write(std::span<const asio::const_buffer> buffers, const RequestDeadlines& deadlines,

@@ -254,6 +254,49 @@ TEST_CASE("cancel aborts a pending read and the stream stays usable") {
   }());
 }
 
+TEST_CASE("write_now writes gathered buffers at once and stops where the socket would block") {
+  asio::io_context io;
+  const auto port = httpxx::test::start_silent_server(io);
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tcp("127.0.0.1", port, defaults, Deadline::max(), error);
+    REQUIRE(stream);
+    const std::string head = "GET / HTTP/1.1\r\n";
+    const std::string tail = "\r\n";
+    const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(tail)};
+    CHECK(stream->write_now(request) == head.size() + tail.size());
+    // The peer never reads: its receive buffer and our send buffer fill, and then write_now
+    // returns short, and finally 0, instead of blocking.
+    const std::string block(1024 * 1024, 'x');
+    const std::array<asio::const_buffer, 1> big{asio::buffer(block)};
+    std::size_t written = 0;
+    std::size_t short_writes = 0;
+    for (int i = 0; i < 256; ++i) {
+      const auto n = stream->write_now(big);
+      written += n;
+      if (n < block.size()) ++short_writes;
+      if (n == 0) break;
+    }
+    CHECK(short_writes > 0);
+    CHECK(stream->write_now(big) == 0);
+    CHECK(written < 256 * block.size());
+  }());
+}
+
+TEST_CASE("write_now on a closed stream writes nothing") {
+  asio::io_context io;
+  const auto port = httpxx::test::start_tcp_echo(io);
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tcp("127.0.0.1", port, defaults, Deadline::max(), error);
+    REQUIRE(stream);
+    stream->close();
+    const std::string text = "late";
+    const std::array<asio::const_buffer, 1> out{asio::buffer(text)};
+    CHECK(stream->write_now(out) == 0);
+  }());
+}
+
 TEST_CASE("connect_unix connects to a Unix domain socket") {
   asio::io_context io;
   httpxx::test::TempDir dir;
