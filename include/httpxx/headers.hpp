@@ -26,6 +26,7 @@ class Headers {
   std::vector<std::string> get_list(std::string_view name) const;
   void set(std::string name, std::string value);                 // replaces every value of name
   void add(std::string name, std::string value);                 // appends
+  void prepend(std::string name, std::string value);             // before every other field
   std::size_t remove(std::string_view name);                     // how many were removed
   bool contains(std::string_view name) const;
   std::size_t size() const noexcept { return items_.size(); }

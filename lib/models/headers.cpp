@@ -140,6 +140,12 @@ void Headers::add(std::string name, std::string value) {
   items_.emplace_back(std::move(name), std::move(value));
 }
 
+void Headers::prepend(std::string name, std::string value) {
+  validate_name(name);
+  normalize_value(name, value);
+  items_.emplace(items_.begin(), std::move(name), std::move(value));
+}
+
 void Headers::add_unchecked(std::string name, std::string value) {
   items_.emplace_back(std::move(name), std::move(value));
 }

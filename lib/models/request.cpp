@@ -53,15 +53,6 @@ std::string boundary_from(const Headers& headers) {
   return {};
 }
 
-// Puts name: value before every other field (rebuilding, since Headers only appends).
-void put_first(Headers& headers, std::string name, std::string value) {
-  Headers rebuilt;
-  rebuilt.reserve(headers.size() + 1);
-  rebuilt.add(std::move(name), std::move(value));
-  for (const auto& [n, v] : headers) rebuilt.add_unchecked(n, v);
-  headers = std::move(rebuilt);
-}
-
 // The Content-Length or Transfer-Encoding of a body (RFC 9112 sections 6.2 and 6.1).
 void set_length_headers(Headers& headers, const detail::RequestBody& body) {
   if (const auto length = body.length()) {
@@ -112,9 +103,9 @@ Request::Request(std::string method, URL url, RequestOptions options)
   // Automatic fields go first, Host before the rest (httpx's Request._prepare).
   if (!headers_.contains("Content-Length") && !headers_.contains("Transfer-Encoding") &&
       has_content_length_semantics(method_)) {
-    put_first(headers_, "Content-Length", "0");
+    headers_.prepend("Content-Length", "0");
   }
-  if (!headers_.contains("Host") && !url_.host().empty()) put_first(headers_, "Host", host_header(url_));
+  if (!headers_.contains("Host") && !url_.host().empty()) headers_.prepend("Host", host_header(url_));
 }
 
 const std::string& Request::content() const {
@@ -131,7 +122,7 @@ void Request::set_url(URL url) {
   if (headers_.contains("Host")) {
     headers_.set("Host", host_header(url_));
   } else {
-    put_first(headers_, "Host", host_header(url_));
+    headers_.prepend("Host", host_header(url_));
   }
 }
 

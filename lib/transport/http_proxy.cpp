@@ -30,10 +30,14 @@ ProxyError forwarding_refused(const Response& response, const URL& url) {
 asio::awaitable<void> connect_tunnel(ByteStream& stream, std::string_view host, std::uint16_t port,
                                      const Headers& proxy_headers, Deadline deadline, NetError& error) {
   // RFC 9110 9.3.6: the request-target of CONNECT is the authority, host:port, IPv6 in brackets.
-  std::string authority = host.find(':') != std::string_view::npos && host.front() != '['
-                              ? "[" + std::string(host) + "]"
-                              : std::string(host);
-  authority += ":" + std::to_string(port);
+  // (Built by appending: GCC 12's -Wrestrict misreads "[" + string at -O3.)
+  const bool bracketed = host.find(':') != std::string_view::npos && host.front() != '[';
+  std::string authority;
+  if (bracketed) authority += '[';
+  authority += host;
+  if (bracketed) authority += ']';
+  authority += ':';
+  authority += std::to_string(port);
   Headers headers;
   headers.add_unchecked("Host", authority);
   for (const auto& [name, value] : proxy_headers) headers.add_unchecked(name, value);

@@ -69,6 +69,20 @@ TEST_CASE("add appends, remove counts, find does not copy") {
   CHECK(h.empty());
 }
 
+TEST_CASE("prepend puts a field before all others, validated like add") {
+  httpxx::Headers h{{"Accept", "*/*"}, {"X-Trace", "1"}};
+  h.prepend("Host", " example.com ");
+  REQUIRE(h.size() == 3);
+  auto it = h.begin();
+  CHECK(it->first == "Host");
+  CHECK(it->second == "example.com");
+  CHECK((++it)->first == "Accept");
+  CHECK((++it)->first == "X-Trace");
+  CHECK_THROWS_AS(h.prepend("Bad Name", "v"), httpxx::LocalProtocolError);
+  CHECK_THROWS_AS(h.prepend("X", "a\r\nb"), httpxx::LocalProtocolError);
+  CHECK(h.size() == 3);
+}
+
 TEST_CASE("values lose surrounding whitespace (RFC 9110 section 5.5)") {
   Headers h;
   h.add("X", " \t padded value\t ");
