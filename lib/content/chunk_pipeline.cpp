@@ -29,6 +29,14 @@ void ChunkPipeline::push(std::string_view data) {
   push_text(std::move(text));
 }
 
+void ChunkPipeline::push_owned(std::string&& data) {
+  if (kind_ == Kind::bytes) {
+    bytes_.push_owned(std::move(data), ready_);
+    return;
+  }
+  push(std::string_view(data));
+}
+
 void ChunkPipeline::finish() {
   if (kind_ == Kind::bytes) {
     bytes_.flush(ready_);

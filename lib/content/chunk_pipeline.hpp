@@ -24,6 +24,8 @@ class ChunkPipeline {
 
   // Items are copied out of data, so the caller can reuse its buffer.
   void push(std::string_view data);
+  // The same, taking data over: a chunk that passes through whole is moved, not copied.
+  void push_owned(std::string&& data);
   void finish();                   // the body has ended
   bool pop(std::string& item);     // the next item, if one is ready
 

@@ -22,6 +22,14 @@ void ByteChunker::push(std::string_view data, std::vector<std::string>& ready) {
   buffer_.erase(0, offset);
 }
 
+void ByteChunker::push_owned(std::string&& data, std::vector<std::string>& ready) {
+  if (!data.empty() && (size_ == 0 || (buffer_.empty() && data.size() == size_))) {
+    ready.push_back(std::move(data));
+    return;
+  }
+  push(std::string_view(data), ready);
+}
+
 void ByteChunker::flush(std::vector<std::string>& ready) {
   if (!buffer_.empty()) ready.push_back(std::move(buffer_));
   buffer_.clear();

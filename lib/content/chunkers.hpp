@@ -16,6 +16,8 @@ class ByteChunker {
   explicit ByteChunker(std::size_t size) noexcept : size_(size) {}
   // Adds data; every complete chunk is appended to ready.
   void push(std::string_view data, std::vector<std::string>& ready);
+  // The same, moving data into ready when it passes through whole (no copy of a large chunk).
+  void push_owned(std::string&& data, std::vector<std::string>& ready);
   // End of the stream: what is left becomes the last chunk.
   void flush(std::vector<std::string>& ready);
 

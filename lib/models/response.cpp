@@ -229,8 +229,10 @@ asio::awaitable<void> Response::advance(detail::ResponseIteration& iteration) {
   iteration.chunk.clear();
   const bool more = co_await read_chunk(iteration.raw, iteration.chunk);
   if (more) {
-    // Copied out at their exact size: the items yielded do not keep the read buffer's capacity.
-    iteration.pipeline.push(iteration.chunk);
+    // Handed over, not copied: chunk starts empty each time, so an item is no larger than the
+    // bytes it holds (or, decoded, than twice that).
+    iteration.pipeline.push_owned(std::move(iteration.chunk));
+    iteration.chunk.clear();   // moved from: valid but unspecified until cleared
   } else {
     iteration.pipeline.finish();
     iteration.ended = true;

@@ -36,6 +36,15 @@ Strings lines(const Strings& input) {
   return out;
 }
 
+// The same through the overload that takes the chunk over.
+Strings moved_bytes_chunks(std::size_t size, Strings input) {
+  ByteChunker chunker(size);
+  Strings out;
+  for (auto& s : input) chunker.push_owned(std::move(s), out);
+  chunker.flush(out);
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("bytes are re-chunked to exactly the chunk size, the last one shorter") {
@@ -44,6 +53,20 @@ TEST_CASE("bytes are re-chunked to exactly the chunk size, the last one shorter"
   CHECK(bytes_chunks(3, {"abcdef"}) == Strings{"abc", "def"});
   CHECK(bytes_chunks(4, {"ab"}) == Strings{"ab"});
   CHECK(bytes_chunks(4, {}).empty());
+}
+
+TEST_CASE("a chunk handed over passes through whole without a copy, or is re-chunked") {
+  const std::string big(64 * 1024, 'x');
+  ByteChunker whole(0);
+  Strings out;
+  std::string chunk = big;
+  const char* storage = chunk.data();
+  whole.push_owned(std::move(chunk), out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].data() == storage);   // the same buffer: moved, not copied
+  CHECK(moved_bytes_chunks(0, {"ab", "", "cde"}) == Strings{"ab", "cde"});
+  CHECK(moved_bytes_chunks(2, {"a", "bcd", "efgh", "i"}) == Strings{"ab", "cd", "ef", "gh", "i"});
+  CHECK(moved_bytes_chunks(3, {"abc", "de", "f"}) == Strings{"abc", "def"});
 }
 
 TEST_CASE("text is re-chunked by characters, never inside one") {
