@@ -187,9 +187,11 @@ class Response {
   bool stream_consumed_ = true;    // its stream was read or iterated (or there is none)
   std::string http_version_ = "HTTP/1.1";
   std::string reason_phrase_;
+  // Declared before the stream and the reader: a blocking client's loop outlives the connection
+  // they hold, whose timer and socket belong to that loop.
+  std::shared_ptr<detail::BlockingDriver> driver_;
   std::shared_ptr<const Request> request_;
   std::shared_ptr<detail::ResponseStream> stream_;
-  std::shared_ptr<detail::BlockingDriver> driver_;
   std::shared_ptr<detail::BodyReader> reader_;
   Cookies cookies_;
   std::vector<Response> history_;

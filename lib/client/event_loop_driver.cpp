@@ -2,9 +2,14 @@
 
 #include <stdexcept>
 
+#include "transport/driven_event_loop.hpp"
+
 namespace httpxx::detail {
 
-EventLoopDriver::EventLoopDriver() : context_(1) {}
+EventLoopDriver::EventLoopDriver() : context_(1) {
+  // Run only until each call completes: idle connections need not disarm their timers.
+  asio::make_service<DrivenEventLoop>(context_);
+}
 
 EventLoopDriver::~EventLoopDriver() {
   // Handlers still queued (an abandoned idle watchdog, a connection closing) are destroyed with

@@ -15,21 +15,24 @@ asio::awaitable<bool> Http11BodyStream::read_some(std::string& out) {
   try {
     co_await connection_->read_body(out, deadlines_, finished);
   } catch (...) {
-    done_ = true;
-    lease_.release(false);
+    end(false);
     throw;
   }
-  if (finished) {
-    done_ = true;
-    lease_.release(connection_->reusable_after_response());
-  }
+  if (finished) end(connection_->reusable_after_response());
   co_return out.size() > size_before;
 }
 
 void Http11BodyStream::close() noexcept {
   if (done_) return;
+  end(false);   // the rest of the body is still on the wire: the framing is lost
+}
+
+void Http11BodyStream::end(bool reusable) noexcept {
   done_ = true;
-  lease_.release(false);   // the rest of the body is still on the wire: the framing is lost
+  lease_.release(reusable);
+  // A response kept after its body ended does not keep its connection (nor the connection's
+  // socket and timer, which belong to an event loop that may end before the response).
+  connection_.reset();
 }
 
 }  // namespace httpxx::detail

@@ -22,6 +22,9 @@ class Http11BodyStream final : public ResponseStream {
   void close() noexcept override;
 
  private:
+  // Gives the connection back (to the pool when reusable, else closed) and lets go of it.
+  void end(bool reusable) noexcept;
+
   std::shared_ptr<Http11Connection> connection_;
   PoolLease lease_;
   RequestDeadlines deadlines_;

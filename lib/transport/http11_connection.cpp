@@ -73,6 +73,7 @@ void Http11Connection::close() noexcept {
   closed_ = true;
   reusable_ = false;
   stream_->close();
+  watchdog_->shut_down();
 }
 
 bool Http11Connection::is_reusable() noexcept {

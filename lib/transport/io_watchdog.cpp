@@ -1,11 +1,14 @@
 #include "transport/io_watchdog.hpp"
 
 #include "net/byte_stream.hpp"
+#include "transport/driven_event_loop.hpp"
 
 namespace httpxx::detail {
 
 IoWatchdog::IoWatchdog(asio::any_io_executor executor, std::weak_ptr<ByteStream> stream)
-    : timer_(std::move(executor)), stream_(std::move(stream)) {}
+    : timer_(executor),
+      stream_(std::move(stream)),
+      keep_wait_when_idle_(asio::has_service<DrivenEventLoop>(asio::query(executor, asio::execution::context))) {}
 
 void IoWatchdog::arm(Clock::time_point deadline) {
   expired_ = false;
@@ -16,6 +19,15 @@ void IoWatchdog::arm(Clock::time_point deadline) {
 
 void IoWatchdog::stop() noexcept {
   deadline_ = Clock::time_point::max();
+  if (!keep_wait_when_idle_) drop_wait();
+}
+
+void IoWatchdog::shut_down() noexcept {
+  deadline_ = Clock::time_point::max();
+  drop_wait();
+}
+
+void IoWatchdog::drop_wait() noexcept {
   if (timer_at_ == Clock::time_point::max()) return;
   ++generation_;
   timer_at_ = Clock::time_point::max();

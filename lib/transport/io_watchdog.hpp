@@ -30,11 +30,16 @@ class IoWatchdog : public std::enable_shared_from_this<IoWatchdog> {
   void disarm() noexcept { deadline_ = Clock::time_point::max(); }
   bool expired() const noexcept { return expired_; }
   // The connection went idle: drops the pending wait, so that an idle pooled connection keeps no
-  // timer in the event loop (an io_context::run() with only idle connections left returns).
+  // timer in the event loop (an io_context::run() with only idle connections left returns). On
+  // a DrivenEventLoop the wait stays: it fires once, finds nothing in flight and is not renewed.
   // Called on the connection's executor.
   void stop() noexcept;
+  // The connection closed: drops the pending wait on every loop, so that the timer holds nothing
+  // of the loop when the connection outlives it.
+  void shut_down() noexcept;
 
  private:
+  void drop_wait() noexcept;
   void start_wait(Clock::time_point at);
   void on_timer();
 
@@ -44,6 +49,7 @@ class IoWatchdog : public std::enable_shared_from_this<IoWatchdog> {
   Clock::time_point timer_at_ = Clock::time_point::max();   // max: no wait pending
   std::uint64_t generation_ = 0;
   bool expired_ = false;
+  bool keep_wait_when_idle_ = false;   // the executor's loop is a DrivenEventLoop
 };
 
 }  // namespace httpxx::detail
