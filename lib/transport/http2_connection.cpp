@@ -47,6 +47,7 @@ struct Http2Connection::StreamState {
   bool unprocessed = false;           // refused, or above a GOAWAY's last stream id
   std::string failure;                // the connection failed under it
   std::shared_ptr<detail::RequestBody> upload;
+  std::uint64_t upload_read = 0;      // bytes of the body read so far
   bool upload_done = true;
 };
 
@@ -228,8 +229,14 @@ void Http2Connection::feed_upload(StreamState& stream) {
     notify(stream);
     return;
   }
-  if (!more) stream.upload_done = true;
-  session_.provide_data(stream.id, chunk, !more);
+  stream.upload_read += chunk.size();
+  // A body of known length ends with its last bytes, not with an empty read after them: a
+  // body that fills the stream's flow-control window exactly can then end with its last DATA
+  // frame. Ended by an empty DATA frame instead, it would wait a round trip for a
+  // WINDOW_UPDATE (nghttp2 asks for data only while the window is open).
+  const auto length = stream.upload->length();
+  if (!more || (length && stream.upload_read >= *length)) stream.upload_done = true;
+  session_.provide_data(stream.id, chunk, stream.upload_done);
 }
 
 void Http2Connection::fail_all(const std::string& reason, bool unprocessed) {

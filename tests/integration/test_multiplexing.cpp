@@ -122,6 +122,26 @@ TEST_CASE_TEMPLATE("an 8 MiB upload arrives intact, from memory and streamed fro
   check_pool_clean(client);
 }
 
+TEST_CASE_TEMPLATE("a body that fills the flow-control window exactly ends with its last DATA frame", Driver,
+                   SyncDriver, AsyncDriver) {
+  // The server never opens its windows again (no WINDOW_UPDATE): the request completes only if
+  // END_STREAM rides on the last DATA frame rather than on an empty one after it, which the
+  // closed window would hold back (RFC 9113 section 6.9.1: only DATA payload is flow-controlled).
+  auto options = h2c();
+  options.timeout = httpxx::Timeout::all(5s);
+  Driver client(std::move(options));
+  constexpr std::size_t initial_window = 65535;   // RFC 9113 section 6.9.2
+  const std::string body(initial_window, 'w');
+  httpxx_test::Sha256 sha;
+  sha.update(body);
+  httpxx::RequestOptions request;
+  request.content = body;
+  const auto echo = client.request("POST", faults() + "/echo-unacknowledged", std::move(request)).json();
+  CHECK(echo["body_length"] == initial_window);
+  CHECK(echo["body_sha256"] == sha.hex());
+  check_pool_clean(client);
+}
+
 TEST_CASE_TEMPLATE("GOAWAY: streams the server did not process are retried on a new connection", Driver,
                    SyncDriver, AsyncDriver) {
   Driver client(h2c());

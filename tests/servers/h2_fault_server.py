@@ -9,6 +9,9 @@ The request's :path picks the behaviour; a request is acted on once its stream h
                          in the order received, pseudo-headers included), "body", "body_length",
                          "body_sha256" (hex)}. The body is "" when it is over 64 KiB (uploads are
                          checked by length and digest).
+  /echo-unacknowledged   200 application/json {"body_length", "body_sha256"}; the server never
+                         sends WINDOW_UPDATE for the request body: the client must fit the body
+                         and its end (END_STREAM) in the initial windows (65535 bytes).
   /goaway-after?n=1      answers the first n /goaway-after streams of the connection (lowest stream
                          ids first among those that have arrived), then sends GOAWAY (NO_ERROR)
                          whose last_stream_id is the last answered stream, leaving every later
@@ -114,9 +117,11 @@ class H2Session:
                     if isinstance(event, h2.events.RequestReceived):
                         self.streams[event.stream_id] = Stream(event.headers)
                     elif isinstance(event, h2.events.DataReceived):
-                        self.streams[event.stream_id].body += event.data
-                        self.conn.acknowledge_received_data(event.flow_controlled_length,
-                                                            event.stream_id)
+                        stream = self.streams[event.stream_id]
+                        stream.body += event.data
+                        if stream.path != "/echo-unacknowledged":
+                            self.conn.acknowledge_received_data(event.flow_controlled_length,
+                                                                event.stream_id)
                     elif isinstance(event, h2.events.StreamEnded):
                         ended.append(event.stream_id)
                     elif isinstance(event, h2.events.ConnectionTerminated):
@@ -162,6 +167,7 @@ class H2Session:
         handler = {
             "/ok": self.handle_ok,
             "/echo": self.handle_echo,
+            "/echo-unacknowledged": self.handle_echo_unacknowledged,
             "/goaway-after": self.handle_goaway_after,
             "/rst": self.handle_rst,
             "/stall-window": self.handle_stall_window,
@@ -183,6 +189,10 @@ class H2Session:
             "body_length": len(stream.body),
             "body_sha256": hashlib.sha256(stream.body).hexdigest(),
         }
+        self.respond(stream_id, 200, json.dumps(document).encode(), "application/json")
+
+    def handle_echo_unacknowledged(self, stream_id, stream):
+        document = {"body_length": len(stream.body), "body_sha256": hashlib.sha256(stream.body).hexdigest()}
         self.respond(stream_id, 200, json.dumps(document).encode(), "application/json")
 
     def handle_goaway_after(self, stream_id, stream):

@@ -146,7 +146,11 @@ class H2Client:
                                            (":scheme", "http"), (":authority", self.authority),
                                            *headers], end_stream=body is None)
         if body is not None:
-            self.conn.send_data(stream_id, body, end_stream=True)
+            # In frames the peer accepts (SETTINGS_MAX_FRAME_SIZE), the last one ending the stream.
+            size = self.conn.max_outbound_frame_size
+            pieces = [body[i:i + size] for i in range(0, len(body), size)] or [b""]
+            for i, piece in enumerate(pieces):
+                self.conn.send_data(stream_id, piece, end_stream=i == len(pieces) - 1)
         self.responses[stream_id] = {"headers": None, "data": b"", "ended": False, "reset": None}
         self.flush()
         return stream_id
@@ -602,6 +606,19 @@ class H2Faults(unittest.TestCase):
             response = H2Client(sock).get("/echo", method="POST", body=b"data")
         echoed = json.loads(response["data"])
         self.assertEqual((echoed["method"], echoed["body"]), ("POST", "data"))
+
+    def test_echo_unacknowledged_sends_no_window_update(self):
+        with connect("HTTPXX_TEST_H2FAULTS") as sock:
+            client = H2Client(sock)
+            window = client.conn.outbound_flow_control_window
+            body = b"x" * window
+            stream_id = client.request("/echo-unacknowledged", method="POST", body=body)
+            client.receive(lambda: client.responses[stream_id]["ended"])
+            # Every byte of the window was used and none came back.
+            self.assertEqual(client.conn.outbound_flow_control_window, 0)
+        echoed = json.loads(client.responses[stream_id]["data"])
+        self.assertEqual(echoed["body_length"], window)
+        self.assertEqual(echoed["body_sha256"], hashlib.sha256(body).hexdigest())
 
     def test_goaway_after_first_stream(self):
         with connect("HTTPXX_TEST_H2FAULTS") as sock:
