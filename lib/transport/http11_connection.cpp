@@ -19,7 +19,6 @@ namespace httpxx::detail {
 
 namespace {
 
-constexpr std::size_t read_buffer_size = ReadBuffer::capacity;
 // Bodies up to this size go out in the same write as the head, copied behind it; larger ones
 // are gathered from their own buffer (no copy) or streamed in chunks of this size.
 constexpr std::size_t chunk_size = 64 * 1024;
@@ -83,7 +82,7 @@ bool Http11Connection::is_reusable() noexcept {
 asio::awaitable<Http11Connection::Fill> Http11Connection::fill(const RequestDeadlines& deadlines,
                                                                Clock::time_point wait_limit) {
   if (read_begin_ == read_end_) read_begin_ = read_end_ = 0;
-  if (read_end_ == read_buffer_size) {
+  if (read_end_ == read_buffer_.size()) {
     std::memmove(read_buffer_.data(), read_buffer_.data() + read_begin_, read_end_ - read_begin_);
     read_end_ -= read_begin_;
     read_begin_ = 0;
@@ -93,7 +92,7 @@ asio::awaitable<Http11Connection::Fill> Http11Connection::fill(const RequestDead
   watchdog_->arm(limited ? wait_limit : deadline.at);
   std::error_code ec;
   const auto n = co_await stream_->read_some(
-      asio::buffer(read_buffer_.data() + read_end_, read_buffer_size - read_end_), ec);
+      asio::buffer(read_buffer_.data() + read_end_, read_buffer_.size() - read_end_), ec);
   watchdog_->disarm();
   if (ec == asio::error::eof) co_return Fill::eof;
   if (ec) {
@@ -227,6 +226,7 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
                                                  const RequestDeadlines& deadlines, PoolLease lease) {
   busy_ = true;
   read_buffer_.acquire();
+  body_received_ = 0;
   response_started_ = false;
   continue_received_ = false;
   reusable_ = false;
@@ -299,7 +299,10 @@ asio::awaitable<void> Http11Connection::read_body(std::string& out, const Reques
     if (read_begin_ < read_end_) {
       auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
       read_begin_ += result.consumed;
-      for (auto span : body_spans_) out.append(span);
+      for (auto span : body_spans_) {
+        out.append(span);
+        body_received_ += span.size();
+      }
       body_spans_.clear();
       if (result.error) fail_protocol(result.error, "invalid response body");
       if (result.message_complete) {
@@ -309,6 +312,12 @@ asio::awaitable<void> Http11Connection::read_body(std::string& out, const Reques
       }
       if (out.size() > size_before) co_return;
       if (read_begin_ < read_end_) continue;
+    }
+    // A body past the standard buffer is a large transfer: it continues in large reads.
+    if (body_received_ >= ReadBuffer::standard_size && !read_buffer_.is_large()) {
+      read_buffer_.enlarge(read_begin_, read_end_);
+      read_end_ -= read_begin_;
+      read_begin_ = 0;
     }
     // (GCC 12 miscompiles co_await inside a condition: the result is stored first.)
     const auto filled = co_await fill(deadlines, Clock::time_point::max());

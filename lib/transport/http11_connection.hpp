@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -74,6 +75,7 @@ class Http11Connection final : public Connection,
   std::size_t completed_ = 0;           // responses read to the end
   bool busy_ = false;
   bool response_started_ = false;       // a byte of the current response arrived
+  std::uint64_t body_received_ = 0;     // body bytes of the current response so far
   bool continue_received_ = false;
   bool close_after_ = false;            // the request said Connection: close, or its body was cut
   bool reusable_ = false;
