@@ -170,6 +170,11 @@ class Response {
   detail::BodyReader& body_reader();
   // The next raw or decoded bytes of the stream, appended to out; false at its end.
   asio::awaitable<bool> read_chunk(bool raw, std::string& out);
+  // The decoded bytes that have already arrived, appended to out without waiting; true at the
+  // end of the body.
+  bool read_buffered(std::string& out);
+  // Called in a catch block: closes the response and rethrows, naming the request.
+  [[noreturn]] void fail_reading();
   void check_stream_unused() const;
   void require_driver() const;
   std::shared_ptr<detail::ResponseIteration> start_iteration(detail::ResponseIteration iteration);

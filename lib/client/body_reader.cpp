@@ -26,15 +26,31 @@ asio::awaitable<bool> BodyReader::read_decoded(std::string& out) {
     const bool more = co_await read_raw(out);
     co_return more;
   }
-  if (ended_) co_return false;
+  if (flushed_) co_return false;
   raw_.clear();
   const bool more = co_await read_raw(raw_);
   if (more) {
     decoder_->decode(raw_, out);
     co_return true;
   }
+  flushed_ = true;
   decoder_->finish(out);
   co_return false;
+}
+
+bool BodyReader::read_buffered(std::string& out) {
+  if (ended_ && (!decoder_ || flushed_)) return true;
+  std::string& target = decoder_ ? raw_ : out;
+  if (decoder_) raw_.clear();
+  const std::size_t before = target.size();
+  if (!ended_) ended_ = stream_->read_buffered(target);
+  raw_bytes_ += target.size() - before;
+  if (!decoder_) return ended_;
+  if (!raw_.empty()) decoder_->decode(raw_, out);
+  if (!ended_) return false;
+  flushed_ = true;
+  decoder_->finish(out);
+  return true;
 }
 
 }  // namespace httpxx::detail

@@ -25,6 +25,11 @@ class BodyReader {
   // DecodingError on a corrupt or truncated body, and whatever the stream throws.
   asio::awaitable<bool> read_decoded(std::string& out);
 
+  // Appends the decoded bytes of what has already arrived, without waiting (possibly none);
+  // returns whether the body has ended and the decoder is flushed (read_decoded then returns
+  // false at once). Throws as read_decoded does.
+  bool read_buffered(std::string& out);
+
   std::size_t raw_bytes() const noexcept { return raw_bytes_; }
   bool at_end() const noexcept { return ended_; }
 
@@ -33,7 +38,8 @@ class BodyReader {
   std::unique_ptr<ContentDecoder> decoder_;
   std::string raw_;
   std::size_t raw_bytes_ = 0;
-  bool ended_ = false;
+  bool ended_ = false;      // the stream has no more raw bytes
+  bool flushed_ = false;    // and the decoder gave its last ones
 };
 
 }  // namespace httpxx::detail

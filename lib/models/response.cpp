@@ -165,6 +165,17 @@ void Response::require_driver() const {
   }
 }
 
+void Response::fail_reading() {
+  // The connection's framing position is lost: give it up, and say which request failed.
+  close();
+  try {
+    throw;
+  } catch (RequestError& e) {
+    if (!e.has_request() && request_) e.set_request(request_);
+    throw;
+  }
+}
+
 asio::awaitable<bool> Response::read_chunk(bool raw, std::string& out) {
   detail::BodyReader& reader = body_reader();
   // Each co_await is a statement of its own: GCC 12.2 miscompiles one inside a condition.
@@ -175,18 +186,25 @@ asio::awaitable<bool> Response::read_chunk(bool raw, std::string& out) {
     } else {
       more = co_await reader.read_decoded(out);
     }
-  } catch (RequestError& e) {
-    // The connection's framing position is lost: give it up, and say which request failed.
-    close();
-    if (!e.has_request() && request_) e.set_request(request_);
-    throw;
   } catch (...) {
-    close();
-    throw;
+    fail_reading();
   }
   num_bytes_downloaded_ = reader.raw_bytes();
   if (!more) close();   // at the end: a no-op for the stream, which has released its connection
   co_return more;
+}
+
+bool Response::read_buffered(std::string& out) {
+  detail::BodyReader& reader = body_reader();
+  bool ended = false;
+  try {
+    ended = reader.read_buffered(out);
+  } catch (...) {
+    fail_reading();
+  }
+  num_bytes_downloaded_ = reader.raw_bytes();
+  if (ended) close();
+  return ended;
 }
 
 asio::awaitable<const std::string&> Response::aread() {
@@ -194,9 +212,11 @@ asio::awaitable<const std::string&> Response::aread() {
   check_stream_unused();
   stream_consumed_ = true;
   content_.clear();
-  for (;;) {
+  // A small body has usually arrived with the head: then it is read here, synchronously.
+  bool ended = read_buffered(content_);
+  while (!ended) {
     const bool more = co_await read_chunk(false, content_);
-    if (!more) break;
+    ended = !more;
   }
   content_read_ = true;
   co_return content_;

@@ -22,6 +22,19 @@ asio::awaitable<bool> Http11BodyStream::read_some(std::string& out) {
   co_return out.size() > size_before;
 }
 
+bool Http11BodyStream::read_buffered(std::string& out) {
+  if (done_) return true;
+  bool finished = false;
+  try {
+    connection_->read_buffered_body(out, finished);
+  } catch (...) {
+    end(false);
+    throw;
+  }
+  if (finished) end(connection_->reusable_after_response());
+  return finished;
+}
+
 void Http11BodyStream::close() noexcept {
   if (done_) return;
   end(false);   // the rest of the body is still on the wire: the framing is lost

@@ -19,6 +19,7 @@ class Http11BodyStream final : public ResponseStream {
   Http11BodyStream(std::shared_ptr<Http11Connection> connection, PoolLease lease,
                    RequestDeadlines deadlines);
   asio::awaitable<bool> read_some(std::string& out) override;
+  bool read_buffered(std::string& out) override;
   void close() noexcept override;
 
  private:

@@ -287,32 +287,31 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   co_return response;
 }
 
+void Http11Connection::read_buffered_body(std::string& out, bool& finished) {
+  finished = !busy_;                     // the message may have ended together with its head
+  while (!finished && read_begin_ < read_end_) {
+    auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
+    read_begin_ += result.consumed;
+    for (auto span : body_spans_) {
+      out.append(span);
+      body_received_ += span.size();
+    }
+    body_spans_.clear();
+    if (result.error) fail_protocol(result.error, "invalid response body");
+    if (result.message_complete) {
+      finish_message();
+      finished = true;
+    }
+    if (result.consumed == 0) break;
+  }
+}
+
 asio::awaitable<void> Http11Connection::read_body(std::string& out, const RequestDeadlines& deadlines,
                                                   bool& finished) {
-  finished = false;
   const auto size_before = out.size();
   for (;;) {
-    if (!busy_) {                        // the message ended together with its head
-      finished = true;
-      co_return;
-    }
-    if (read_begin_ < read_end_) {
-      auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
-      read_begin_ += result.consumed;
-      for (auto span : body_spans_) {
-        out.append(span);
-        body_received_ += span.size();
-      }
-      body_spans_.clear();
-      if (result.error) fail_protocol(result.error, "invalid response body");
-      if (result.message_complete) {
-        finish_message();
-        finished = true;
-        co_return;
-      }
-      if (out.size() > size_before) co_return;
-      if (read_begin_ < read_end_) continue;
-    }
+    read_buffered_body(out, finished);
+    if (finished || out.size() > size_before) co_return;
     // A body past the standard buffer is a large transfer: it continues in large reads.
     if (body_received_ >= ReadBuffer::standard_size && !read_buffer_.is_large()) {
       read_buffer_.enlarge(read_begin_, read_end_);

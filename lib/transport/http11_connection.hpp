@@ -39,6 +39,8 @@ class Http11Connection final : public Connection,
   // Appends the next body bytes of the current response to out. Sets finished at the end of the
   // body; then reusable() says whether the connection can carry another request.
   asio::awaitable<void> read_body(std::string& out, const RequestDeadlines& deadlines, bool& finished);
+  // The same for the bytes already received only: never waits, and may append nothing.
+  void read_buffered_body(std::string& out, bool& finished);
   bool reusable_after_response() const noexcept { return reusable_; }
   const std::string& peer() const noexcept { return peer_; }
 

@@ -16,6 +16,13 @@ class ResponseStream {
   // the body has ended (nothing appended then). Throws the public exception of the failure
   // (ReadTimeout, RemoteProtocolError, ReadError...).
   virtual asio::awaitable<bool> read_some(std::string& out) = 0;
+  // Appends the body bytes that have already arrived, without waiting (possibly none), and
+  // returns whether the body has ended. A small body usually arrives with its head: it is read
+  // here without a coroutine for each layer. Throws as read_some does.
+  virtual bool read_buffered(std::string& out) {
+    (void)out;
+    return false;
+  }
   // Abandons the rest of the body. Idempotent; a no-op once the body has ended.
   virtual void close() noexcept = 0;
 };

@@ -22,12 +22,24 @@ using Strings = std::vector<std::string>;
 
 namespace {
 
-// Serves the given chunks, each after a real suspension; optionally fails at one of them.
+// Serves the given chunks, each after a real suspension; optionally fails at one of them. The
+// first `arrived` chunks (all of them and the end with arrived_all) are there already: they are
+// served by read_buffered without a suspension, as a connection serves bytes that came with the
+// response's head.
 class FakeStream final : public detail::ResponseStream {
  public:
   explicit FakeStream(Strings chunks) : chunks_(std::move(chunks)) {}
 
+  bool read_buffered(std::string& out) override {
+    if (closed) throw ReadError("read from a closed stream");
+    if (fail_buffered) throw RemoteProtocolError("invalid response body from example.org:443");
+    while (next_ < chunks_.size() && (arrived_all || next_ < arrived)) out += chunks_[next_++];
+    if (arrived_all && next_ == chunks_.size()) ended = true;
+    return ended;
+  }
+
   asio::awaitable<bool> read_some(std::string& out) override {
+    ++suspending_reads;
     co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     if (closed) throw ReadError("read from a closed stream");
     if (fail_at && *fail_at == next_) throw ReadTimeout("timed out reading the body (read timeout 5 s)");
@@ -45,6 +57,10 @@ class FakeStream final : public detail::ResponseStream {
   }
 
   std::optional<std::size_t> fail_at;
+  std::size_t arrived = 0;
+  bool arrived_all = false;
+  bool fail_buffered = false;
+  int suspending_reads = 0;
   bool ended = false;
   bool closed = false;
   bool abandoned = false;   // closed before the end: the connection would be dropped
@@ -249,6 +265,50 @@ TEST_CASE("read() decodes a streamed body on the fly and releases the stream at 
   CHECK(collect(s.response.iter_lines()).size() == 2000);
   CHECK_THROWS_AS(s.response.iter_raw(), StreamConsumed);
   CHECK(s.driver->runs == 1);
+}
+
+TEST_CASE("a body that arrived with the head is read and decoded without waiting") {
+  const std::string body = sample();
+  const std::string wire = test::gzip(body);
+  auto s = streamed({{"Content-Encoding", "gzip"}}, pieces(wire, 100));
+  s.stream->arrived_all = true;
+  CHECK(s.response.read() == body);
+  CHECK(s.stream->suspending_reads == 0);
+  CHECK(s.response.num_bytes_downloaded() == wire.size());
+  CHECK(s.response.is_closed());
+  CHECK(s.stream->ended);
+  CHECK_FALSE(s.stream->abandoned);
+}
+
+TEST_CASE("a body partly arrived is read on from where the arrived bytes end") {
+  const std::string body = sample();
+  const std::string wire = test::gzip(body);
+  const auto chunks = pieces(wire, 100);
+  auto s = streamed({{"Content-Encoding", "gzip"}}, chunks, false);
+  s.stream->arrived = chunks.size() / 2;
+  Response& r = s.response;
+  const std::string content = run_async<std::string>([&r]() -> asio::awaitable<std::string> {
+    co_return co_await r.aread();
+  });
+  CHECK(content == body);
+  // The rest, and the end: one suspending read per remaining chunk and one for the end.
+  CHECK(s.stream->suspending_reads == static_cast<int>(chunks.size() - chunks.size() / 2) + 1);
+  CHECK(r.num_bytes_downloaded() == wire.size());
+  CHECK_FALSE(s.stream->abandoned);
+}
+
+TEST_CASE("an error in the arrived bytes closes the stream and names the request") {
+  auto s = streamed({}, {"part"});
+  s.stream->fail_buffered = true;
+  try {
+    s.response.read();
+    FAIL("no exception");
+  } catch (const RemoteProtocolError& e) {
+    CHECK(e.has_request());
+    CHECK(e.request().url().host() == "example.org");
+  }
+  CHECK(s.stream->abandoned);
+  CHECK(s.response.is_closed());
 }
 
 TEST_CASE("iter_bytes re-chunks decoded bytes; the stream cannot be read twice") {
