@@ -3,7 +3,7 @@
 //
 //   alloc_count URL [--warmup N] [--requests M] [--idle K]
 //
-// Global operator new and delete are replaced by counting versions. After N warm-up GETs (the
+// Global operator new and delete, and aligned_alloc, are replaced by counting versions. After N warm-up GETs (the
 // connection, buffers and caches are in place), M more GETs on the same keep-alive connection
 // are counted, once with the blocking Client and once with AsyncClient. Then K requests are
 // started at once on a fresh AsyncClient, which opens K connections and keeps them idle in its

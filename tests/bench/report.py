@@ -122,8 +122,8 @@ def markdown(header, sections, alloc):
 
 
 ALLOC_ROWS = [
-    ("sync_allocations_per_request", "operator new calls per GET, blocking Client (after warm-up)", 1),
-    ("async_allocations_per_request", "operator new calls per GET, AsyncClient (after warm-up)", 1),
+    ("sync_allocations_per_request", "heap allocations per GET, blocking Client (after warm-up)", 1),
+    ("async_allocations_per_request", "heap allocations per GET, AsyncClient (after warm-up)", 1),
     ("idle_connections", "idle pooled connections measured", 0),
     ("idle_rss_bytes_per_connection", "RSS per idle pooled connection (bytes)", 0),
     ("idle_heap_bytes_per_connection", "malloc in-use bytes (main arena) per idle pooled connection", 0),

@@ -1,9 +1,14 @@
 // Replaces the global allocation functions with counting ones, for programs that measure what
 // an operation costs in heap allocations (tests/integration/test_allocations.cpp, the benchmark's
-// alloc_count). Include it in exactly one file of a program: it defines operator new and delete.
+// alloc_count). Include it in exactly one file of a program: it defines operator new and delete,
+// and interposes the C library's aligned_alloc, through which Asio allocates the coroutine frames
+// and operations that its recycling cache misses (in translation units that see
+// _GLIBCXX_HAVE_ALIGNED_ALLOC; the others use operator new), so that every heap allocation of a
+// request is counted, whichever way Asio made it.
 #pragma once
 
 #include <malloc.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <cstddef>
@@ -13,7 +18,7 @@
 
 namespace counting_allocator {
 
-inline std::atomic<std::uint64_t> allocations{0};   // calls of any operator new
+inline std::atomic<std::uint64_t> allocations{0};   // calls of any operator new or aligned_alloc
 inline std::atomic<std::int64_t> live_bytes{0};     // allocated by operator new, not yet freed
 
 }  // namespace counting_allocator
@@ -59,6 +64,14 @@ void counted_delete(void* block) noexcept {
 constexpr std::size_t default_alignment = alignof(std::max_align_t);
 
 }  // namespace
+
+// Blocks from aligned_alloc are released with free(), which is not interposed: they are
+// counted, but not in live_bytes.
+extern "C" void* aligned_alloc(std::size_t alignment, std::size_t size) noexcept {
+  void* block = memalign(alignment, size);
+  if (block != nullptr) allocations.fetch_add(1, std::memory_order_relaxed);
+  return block;
+}
 
 // The replaceable global allocation functions ([new.delete]): every form, so that nothing
 // allocated through one of them is freed through the C library's own.
