@@ -119,7 +119,9 @@ class Response {
   const Cookies& cookies() const noexcept { return cookies_; }
   const std::vector<Response>& history() const noexcept { return history_; }
   Duration elapsed() const noexcept { return elapsed_; }
-  std::optional<Request> next_request() const { return next_request_; }
+  std::optional<Request> next_request() const {
+    return next_request_ ? std::optional<Request>(*next_request_) : std::nullopt;
+  }
   std::size_t num_bytes_downloaded() const noexcept { return num_bytes_downloaded_; }
 
   bool is_informational() const noexcept { return status_code_ >= 100 && status_code_ < 200; }
@@ -160,7 +162,9 @@ class Response {
   void set_blocking_driver(std::shared_ptr<detail::BlockingDriver> driver) { driver_ = std::move(driver); }
   void set_history(std::vector<Response> history) { history_ = std::move(history); }
   void set_elapsed(Duration elapsed) noexcept { elapsed_ = elapsed; }
-  void set_next_request(std::optional<Request> next) { next_request_ = std::move(next); }
+  void set_next_request(std::optional<Request> next) {
+    next_request_ = next ? std::make_shared<const Request>(std::move(*next)) : nullptr;
+  }
   void set_default_encoding(std::string encoding) { default_encoding_ = std::move(encoding); }
   void set_max_decoded_size(std::optional<std::size_t> limit) noexcept { max_decoded_size_ = limit; }
   Cookies& mutable_cookies() noexcept { return cookies_; }
@@ -201,7 +205,9 @@ class Response {
   Cookies cookies_;
   std::vector<Response> history_;
   Duration elapsed_{0};
-  std::optional<Request> next_request_;
+  // Shared, not held in place: a response is moved several times on its way to the caller, and
+  // a Request is half its size; the redirect not followed is rare.
+  std::shared_ptr<const Request> next_request_;
   std::string default_encoding_ = "utf-8";
   std::optional<std::size_t> max_decoded_size_;
   std::size_t num_bytes_downloaded_ = 0;
