@@ -7,29 +7,24 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <deque>
 #include <exception>
 #include <iostream>
 #include <string>
 
 #include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <httpxx/httpxx.hpp>
 
+#include "example_support.hpp"
+
 namespace {
 
 constexpr int worker_count = 4;
 constexpr int request_count = 12;
-
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_HTTPBIN")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
 
 struct Shared {
   std::deque<std::string> queue;
@@ -81,16 +76,6 @@ asio::awaitable<int> run(std::string base) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  asio::io_context io;
-  int status = 1;
-  asio::co_spawn(io, run(base_url(argc, argv)), [&status](std::exception_ptr error, int result) {
-    try {
-      if (error) std::rethrow_exception(error);
-      status = result;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << '\n';
-    }
-  });
-  io.run();
-  return status;
+  const std::string base = example::server_url("HTTPXX_TEST_HTTPBIN", argc, argv);
+  return example::run_to_completion(run(base));
 }

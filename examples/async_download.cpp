@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdlib>
-#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -16,19 +15,14 @@
 #include <stdexcept>
 #include <string>
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/this_coro.hpp>
 #include <httpxx/httpxx.hpp>
 
+#include "example_support.hpp"
+
 namespace {
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_NGINX_HTTP")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
-
-asio::awaitable<void> run(std::string base, std::filesystem::path path) {
+asio::awaitable<int> run(std::string base, std::filesystem::path path) {
   // The executor in its own statement: GCC 12 destroys temporaries of a co_await expression twice.
   auto executor = co_await asio::this_coro::executor;
   httpxx::AsyncClient client(executor);
@@ -58,6 +52,7 @@ asio::awaitable<void> run(std::string base, std::filesystem::path path) {
   if (!out || std::to_string(bytes) != expected) throw std::runtime_error("the file is incomplete");
   // Closing lets io_context::run() return: an idle HTTP/2 connection keeps a read pending.
   co_await client.aclose();
+  co_return 0;
 }
 
 }  // namespace
@@ -66,17 +61,8 @@ int main(int argc, char** argv) {
   const bool keep = argc > 2;
   const std::filesystem::path path =
       keep ? std::filesystem::path(argv[2]) : std::filesystem::temp_directory_path() / "httpxx-async-50m.bin";
-  asio::io_context io;
-  int status = 1;
-  asio::co_spawn(io, run(base_url(argc, argv), path), [&status](std::exception_ptr error) {
-    try {
-      if (error) std::rethrow_exception(error);
-      status = 0;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << '\n';
-    }
-  });
-  io.run();
+  const std::string base = example::server_url("HTTPXX_TEST_NGINX_HTTP", argc, argv);
+  const int status = example::run_to_completion(run(base, path));
   if (!keep) std::filesystem::remove(path);
   return status;
 }

@@ -3,14 +3,13 @@
 // Usage: async_errors   (reads HTTPXX_TEST_HTTPBIN, and HTTPXX_TEST_FAULTS for a malformed response)
 
 #include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <string>
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/this_coro.hpp>
 #include <httpxx/httpxx.hpp>
+
+#include "example_support.hpp"
 
 namespace {
 
@@ -74,16 +73,5 @@ asio::awaitable<int> run() {
 }  // namespace
 
 int main() {
-  asio::io_context io;
-  int status = 1;
-  asio::co_spawn(io, run(), [&status](std::exception_ptr error, int result) {
-    try {
-      if (error) std::rethrow_exception(error);
-      status = result;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << '\n';
-    }
-  });
-  io.run();
-  return status;
+  return example::run_to_completion(run());
 }

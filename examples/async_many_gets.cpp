@@ -12,19 +12,15 @@
 #include <vector>
 
 #include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
 #include <httpxx/httpxx.hpp>
 
-namespace {
+#include "example_support.hpp"
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_NGINX_HTTP")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
+namespace {
 
 asio::awaitable<std::size_t> fetch(httpxx::AsyncClient& client, std::string url) {
   httpxx::Response response = co_await client.get(url);
@@ -68,16 +64,6 @@ asio::awaitable<int> run(std::string base) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  asio::io_context io;
-  int status = 1;
-  asio::co_spawn(io, run(base_url(argc, argv)), [&status](std::exception_ptr error, int result) {
-    try {
-      if (error) std::rethrow_exception(error);
-      status = result;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << '\n';
-    }
-  });
-  io.run();
-  return status;
+  const std::string base = example::server_url("HTTPXX_TEST_NGINX_HTTP", argc, argv);
+  return example::run_to_completion(run(base));
 }

@@ -4,25 +4,18 @@
 //
 // Usage: async_post_json [BASE_URL]   (HTTPXX_TEST_HTTPBIN, when set, wins)
 
-#include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/this_coro.hpp>
 #include <httpxx/httpxx.hpp>
 
+#include "example_support.hpp"
+
 namespace {
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_HTTPBIN")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
-
-asio::awaitable<void> run(std::string base) {
+asio::awaitable<int> run(std::string base) {
   // The executor in its own statement: GCC 12 destroys temporaries of a co_await expression twice.
   auto executor = co_await asio::this_coro::executor;
   httpxx::AsyncClient client(executor);
@@ -45,21 +38,12 @@ asio::awaitable<void> run(std::string base) {
   }
   // Closing lets io_context::run() return: an idle HTTP/2 connection keeps a read pending.
   co_await client.aclose();
+  co_return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  asio::io_context io;
-  int status = 1;
-  asio::co_spawn(io, run(base_url(argc, argv)), [&status](std::exception_ptr error) {
-    try {
-      if (error) std::rethrow_exception(error);
-      status = 0;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << '\n';
-    }
-  });
-  io.run();
-  return status;
+  const std::string base = example::server_url("HTTPXX_TEST_HTTPBIN", argc, argv);
+  return example::run_to_completion(run(base));
 }

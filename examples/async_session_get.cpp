@@ -4,25 +4,18 @@
 //
 // Usage: async_session_get [BASE_URL]   (HTTPXX_TEST_NGINX_HTTP, when set, wins)
 
-#include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/this_coro.hpp>
 #include <httpxx/httpxx.hpp>
 
+#include "example_support.hpp"
+
 namespace {
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_NGINX_HTTP")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
-
-asio::awaitable<void> run(std::string base) {
+asio::awaitable<int> run(std::string base) {
   // The executor in its own statement: GCC 12 destroys temporaries of a co_await expression twice.
   auto executor = co_await asio::this_coro::executor;
   httpxx::AsyncClient client(executor);
@@ -47,21 +40,12 @@ asio::awaitable<void> run(std::string base) {
   std::cout << "pool: " << client.describe() << '\n';
   // Closing lets io_context::run() return: an idle HTTP/2 connection keeps a read pending.
   co_await client.aclose();
+  co_return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  asio::io_context io;
-  int status = 1;
-  asio::co_spawn(io, run(base_url(argc, argv)), [&status](std::exception_ptr error) {
-    try {
-      if (error) std::rethrow_exception(error);
-      status = 0;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << '\n';
-    }
-  });
-  io.run();
-  return status;
+  const std::string base = example::server_url("HTTPXX_TEST_NGINX_HTTP", argc, argv);
+  return example::run_to_completion(run(base));
 }

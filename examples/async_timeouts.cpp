@@ -5,24 +5,17 @@
 // Usage: async_timeouts [BASE_URL]   (HTTPXX_TEST_HTTPBIN, when set, wins)
 
 #include <chrono>
-#include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <string>
 
-#include <asio/co_spawn.hpp>
-#include <asio/io_context.hpp>
 #include <asio/this_coro.hpp>
 #include <httpxx/httpxx.hpp>
+
+#include "example_support.hpp"
 
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_HTTPBIN")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
 
 asio::awaitable<int> run(std::string base) {
   httpxx::ClientOptions client_options;
@@ -68,16 +61,6 @@ asio::awaitable<int> run(std::string base) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  asio::io_context io;
-  int status = 1;
-  asio::co_spawn(io, run(base_url(argc, argv)), [&status](std::exception_ptr error, int result) {
-    try {
-      if (error) std::rethrow_exception(error);
-      status = result;
-    } catch (const std::exception& e) {
-      std::cerr << "error: " << e.what() << '\n';
-    }
-  });
-  io.run();
-  return status;
+  const std::string base = example::server_url("HTTPXX_TEST_HTTPBIN", argc, argv);
+  return example::run_to_completion(run(base));
 }

@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <semaphore>
@@ -18,20 +17,17 @@
 
 #include <httpxx/httpxx.hpp>
 
+#include "example_support.hpp"
+
 namespace {
 
 constexpr int max_in_flight = 4;
 constexpr int request_count = 12;
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_HTTPBIN")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string base = base_url(argc, argv);
+  const std::string base = example::server_url("HTTPXX_TEST_HTTPBIN", argc, argv);
   httpxx::ClientOptions options;
   options.limits.max_connections = max_in_flight;
   httpxx::Client client(std::move(options));

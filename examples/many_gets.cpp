@@ -14,12 +14,9 @@
 
 #include <httpxx/httpxx.hpp>
 
-namespace {
+#include "example_support.hpp"
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_NGINX_HTTP")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
+namespace {
 
 struct Result {
   int status = 0;
@@ -30,7 +27,7 @@ struct Result {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string base = base_url(argc, argv);
+  const std::string base = example::server_url("HTTPXX_TEST_NGINX_HTTP", argc, argv);
   const std::vector<std::string> paths = {"/1k.bin", "/index.html", "/text.txt", "/protocol",
                                           "/1k.bin", "/index.html", "/text.txt", "/protocol"};
   httpxx::Client client;

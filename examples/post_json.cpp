@@ -3,23 +3,19 @@
 //
 // Usage: post_json [BASE_URL]   (HTTPXX_TEST_HTTPBIN, when set, wins)
 
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include <httpxx/httpxx.hpp>
 
-namespace {
+#include "example_support.hpp"
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_HTTPBIN")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
+namespace {
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string base = base_url(argc, argv);
+  const std::string base = example::server_url("HTTPXX_TEST_HTTPBIN", argc, argv);
   try {
     httpxx::Client client;
     httpxx::RequestOptions options;

@@ -4,23 +4,19 @@
 //
 // Usage: session_get [BASE_URL]   (HTTPXX_TEST_NGINX_HTTP, when set, wins)
 
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include <httpxx/httpxx.hpp>
 
-namespace {
+#include "example_support.hpp"
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_NGINX_HTTP")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
+namespace {
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string base = base_url(argc, argv);
+  const std::string base = example::server_url("HTTPXX_TEST_NGINX_HTTP", argc, argv);
   try {
     httpxx::Client client;
     std::string first_connection;

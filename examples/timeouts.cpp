@@ -5,25 +5,21 @@
 // Usage: timeouts [BASE_URL]   (HTTPXX_TEST_HTTPBIN, when set, wins)
 
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include <httpxx/httpxx.hpp>
 
+#include "example_support.hpp"
+
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string base_url(int argc, char** argv) {
-  if (const char* env = std::getenv("HTTPXX_TEST_HTTPBIN")) return env;
-  return argc > 1 ? argv[1] : "http://127.0.0.1:8080";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string base = base_url(argc, argv);
+  const std::string base = example::server_url("HTTPXX_TEST_HTTPBIN", argc, argv);
   httpxx::ClientOptions client_options;
   client_options.timeout.connect = 2s;   // establishing TCP (and TLS)
   client_options.timeout.read = 1s;      // the longest wait for the next bytes of the response
