@@ -3,11 +3,11 @@
 //
 //   alloc_count URL [--warmup N] [--requests M] [--idle K]
 //
-// Global operator new and delete, and aligned_alloc, are replaced by counting versions. After N warm-up GETs (the
-// connection, buffers and caches are in place), M more GETs on the same keep-alive connection
-// are counted, once with the blocking Client and once with AsyncClient. Then K requests are
-// started at once on a fresh AsyncClient, which opens K connections and keeps them idle in its
-// pool; the growth of RSS, of malloc's in-use bytes (everything: OpenSSL and nghttp2 allocate
+// Global operator new and delete, and aligned_alloc, are replaced by counting versions. After
+// N warm-up GETs (the connection, buffers and caches are in place), M more GETs on the same
+// keep-alive connection are counted, once with the blocking Client and once with AsyncClient.
+// Then K requests are started at once on a fresh AsyncClient, which opens K connections and
+// keeps them idle in its pool; the growth of RSS, of malloc's in-use bytes (everything: OpenSSL and nghttp2 allocate
 // with malloc, not operator new) and of operator new's live bytes, divided by the connections
 // opened, is the memory an idle connection holds.
 //

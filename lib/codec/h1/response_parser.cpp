@@ -10,7 +10,6 @@ constexpr std::size_t typical_header_count = 16;
 
 // llhttp calls plain C functions with the llhttp_t; these forward to the parser that owns it
 // (parser_.data), and only record: no I/O and no user code runs inside llhttp_execute.
-
 struct ParserCallbacks {
   static ResponseParser& self(llhttp_t* p) noexcept { return *static_cast<ResponseParser*>(p->data); }
 
