@@ -88,3 +88,17 @@ TEST_CASE("on a driven loop the idle connection's timer stays armed and still se
   CHECK(w.watchdog->expired());
   CHECK(w.stream->cancels == 1);
 }
+
+TEST_CASE("a closed connection drops its wait even on a driven loop") {
+  asio::io_context io;
+  asio::make_service<DrivenEventLoop>(io);
+  Watched w(io);
+  w.watchdog->arm(Clock::now() + 1h);
+  w.watchdog->stop();        // idle: the wait stays on a driven loop
+  io.poll();
+  CHECK_FALSE(io.stopped());
+  w.watchdog->shut_down();   // closed: nothing of the loop is held any more
+  io.run_for(30s);
+  CHECK(io.stopped());
+  CHECK(w.stream->cancels == 0);
+}
