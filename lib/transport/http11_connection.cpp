@@ -79,35 +79,37 @@ bool Http11Connection::is_reusable() noexcept {
   return !closed_ && !busy_ && read_begin_ == read_end_ && stream_->is_reusable();
 }
 
-asio::awaitable<Http11Connection::Fill> Http11Connection::fill(const RequestDeadlines& deadlines,
-                                                               Clock::time_point wait_limit) {
+asio::mutable_buffer Http11Connection::begin_fill(const RequestDeadlines& deadlines,
+                                                  Clock::time_point wait_limit) {
   if (read_begin_ == read_end_) read_begin_ = read_end_ = 0;
   if (read_end_ == read_buffer_.size()) {
     std::memmove(read_buffer_.data(), read_buffer_.data() + read_begin_, read_end_ - read_begin_);
     read_end_ -= read_begin_;
     read_begin_ = 0;
   }
-  const auto deadline = deadlines.for_phase(Phase::read);
-  const bool limited = wait_limit < deadline.at;
-  watchdog_->arm(limited ? wait_limit : deadline.at);
-  std::error_code ec;
-  const auto n = co_await stream_->read_some(
-      asio::buffer(read_buffer_.data() + read_end_, read_buffer_.size() - read_end_), ec);
+  fill_deadline_ = deadlines.for_phase(Phase::read);
+  fill_limited_ = wait_limit < fill_deadline_.at;
+  watchdog_->arm(fill_limited_ ? wait_limit : fill_deadline_.at);
+  return asio::buffer(read_buffer_.data() + read_end_, read_buffer_.size() - read_end_);
+}
+
+Http11Connection::Fill Http11Connection::end_fill(std::size_t n, const std::error_code& ec,
+                                                  const RequestDeadlines& deadlines) {
   watchdog_->disarm();
-  if (ec == asio::error::eof) co_return Fill::eof;
+  if (ec == asio::error::eof) return Fill::eof;
   if (ec) {
     const bool timed_out = watchdog_->expired();
-    if (timed_out && limited) co_return Fill::waited_out;
+    if (timed_out && fill_limited_) return Fill::waited_out;
     close();
     if (!timed_out && !response_started_ && completed_ > 0 && ec != asio::error::operation_aborted) {
       // RFC 9112 9.3.1: a reused connection can be closed by the server at any time while idle.
       throw StaleConnection("connection to " + peer_ + " was closed by the server: " + ec.message());
     }
-    raise_io_error(Phase::read, ec, timed_out, deadlines, deadline.is_total, peer_);
+    raise_io_error(Phase::read, ec, timed_out, deadlines, fill_deadline_.is_total, peer_);
   }
   read_end_ += n;
   response_started_ = true;
-  co_return Fill::data;
+  return Fill::data;
 }
 
 void Http11Connection::fail_protocol(const std::error_code& error, std::string_view during) {
@@ -145,26 +147,8 @@ asio::awaitable<void> Http11Connection::write(std::span<const asio::const_buffer
   raise_io_error(Phase::write, ec, timed_out, deadlines, deadline.is_total, peer_);
 }
 
-asio::awaitable<bool> Http11Connection::read_head(const RequestDeadlines& deadlines, bool expect_continue) {
-  // Wait briefly for 100 Continue; a server that ignores Expect gets the body anyway.
-  const auto wait_limit = expect_continue ? Clock::now() + expect_continue_wait : Clock::time_point::max();
-  for (;;) {
-    if (read_begin_ == read_end_) {
-      const auto filled = co_await fill(deadlines, wait_limit);
-      if (filled == Fill::waited_out) co_return false;
-      if (filled == Fill::eof) {
-        auto result = parser_.feed_eof();
-        close();
-        if (result.error == h1::Errc::no_response && completed_ > 0) {
-          throw StaleConnection("connection to " + peer_ + " was closed by the server before it answered");
-        }
-        if (result.error == h1::Errc::no_response) {
-          throw RemoteProtocolError("server " + peer_ + " disconnected without sending a response");
-        }
-        fail_protocol(result.error ? result.error : make_error_code(h1::Errc::incomplete_head),
-                      "incomplete response head");
-      }
-    }
+Http11Connection::Head Http11Connection::parse_buffered_head(bool awaiting_continue) {
+  while (read_begin_ < read_end_) {
     auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
     read_begin_ += result.consumed;
     if (result.error) fail_protocol(result.error, "invalid response");
@@ -172,20 +156,37 @@ asio::awaitable<bool> Http11Connection::read_head(const RequestDeadlines& deadli
     if (parser_.is_interim()) {
       // RFC 9110 15.2: 1xx responses precede the final one; 100 releases a waiting body, 103
       // Early Hints and others are skipped.
-      if (parser_.head().status_code == 100 && expect_continue) {
-        continue_received_ = true;
-        co_return true;
-      }
+      if (parser_.head().status_code == 100 && awaiting_continue) return Head::continued;
       continue;
     }
     if (result.message_complete) finish_message();
-    co_return true;
+    return Head::final;
   }
+  return Head::incomplete;
+}
+
+void Http11Connection::fail_incomplete_head() {
+  auto result = parser_.feed_eof();
+  close();
+  if (result.error == h1::Errc::no_response && completed_ > 0) {
+    throw StaleConnection("connection to " + peer_ + " was closed by the server before it answered");
+  }
+  if (result.error == h1::Errc::no_response) {
+    throw RemoteProtocolError("server " + peer_ + " disconnected without sending a response");
+  }
+  fail_protocol(result.error ? result.error : make_error_code(h1::Errc::incomplete_head),
+                "incomplete response head");
 }
 
 asio::awaitable<void> Http11Connection::write_body(Request& request, const RequestDeadlines& deadlines,
                                                    bool chunked) {
   auto& body = *request.body();
+  if (const std::string* bytes = body.bytes()) {
+    std::array<asio::const_buffer, 1> buffers{asio::buffer(*bytes)};
+    std::span<asio::const_buffer> unsent(buffers);
+    if (!write_now(unsent)) co_await write(unsent, deadlines, false);
+    co_return;
+  }
   // The same request may be sent again (a retry, a redirect, the caller's own resend): a
   // streamed body always starts from its beginning.
   if (!body.rewind()) {
@@ -228,7 +229,6 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   read_buffer_.acquire();
   body_received_ = 0;
   response_started_ = false;
-  continue_received_ = false;
   reusable_ = false;
   close_after_ = has_token(request.headers(), "connection", "close");
 
@@ -258,24 +258,31 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   if (!write_now(unsent)) co_await write(unsent, deadlines, completed_ > 0);
 
   parser_.start(request.method() == "HEAD");
-  bool head_done = false;
-  if (expect_continue) {
-    // RFC 9110 10.1.1: wait for 100 Continue (or a final answer) before sending the body.
-    const bool answered = co_await read_head(deadlines, true);
-    if (answered && !continue_received_) {
-      head_done = true;          // a final response instead: the body is not sent
-      close_after_ = true;       // and the server may still be expecting it
-    } else if (bytes) {
-      std::array<asio::const_buffer, 1> body_buffer{asio::buffer(*bytes)};
-      std::span<asio::const_buffer> unsent(body_buffer);
-      if (!write_now(unsent)) co_await write(unsent, deadlines, false);
-    } else {
+  if (streamed && !expect_continue) co_await write_body(request, deadlines, chunked);
+  // RFC 9110 10.1.1: with "Expect: 100-continue" the body waits for "100 Continue", or for a
+  // short while when the server ignores Expect; a final response first means it is not sent.
+  // The reads are awaited here, not in a coroutine of their own: no frame per response head.
+  bool body_held = expect_continue;
+  const auto continue_wait_limit = expect_continue ? Clock::now() + expect_continue_wait : Clock::time_point::max();
+  for (;;) {
+    const auto parsed = parse_buffered_head(body_held);
+    if (parsed == Head::final) break;
+    bool release_body = parsed == Head::continued;
+    if (parsed == Head::incomplete) {
+      std::error_code ec;
+      const auto space = begin_fill(deadlines, body_held ? continue_wait_limit : Clock::time_point::max());
+      const auto n = co_await stream_->read_some(space, ec);
+      const auto filled = end_fill(n, ec, deadlines);
+      if (filled == Fill::eof) fail_incomplete_head();
+      release_body = filled == Fill::waited_out;
+    }
+    if (release_body) {
+      body_held = false;
       co_await write_body(request, deadlines, chunked);
     }
-  } else if (streamed) {
-    co_await write_body(request, deadlines, chunked);
   }
-  if (!head_done) co_await read_head(deadlines, false);
+  // A final answer came before the body was sent, and the server may still be expecting it.
+  if (body_held) close_after_ = true;
 
   auto head = parser_.take_head();
   http_version_ = head.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
@@ -318,9 +325,10 @@ asio::awaitable<void> Http11Connection::read_body(std::string& out, const Reques
       read_end_ -= read_begin_;
       read_begin_ = 0;
     }
-    // (GCC 12 miscompiles co_await inside a condition: the result is stored first.)
-    const auto filled = co_await fill(deadlines, Clock::time_point::max());
-    if (filled == Fill::eof) {
+    std::error_code ec;
+    const auto space = begin_fill(deadlines, Clock::time_point::max());
+    const auto n = co_await stream_->read_some(space, ec);
+    if (end_fill(n, ec, deadlines) == Fill::eof) {
       auto result = parser_.feed_eof();
       if (result.error) fail_protocol(result.error, "incomplete response body");
       finish_message();

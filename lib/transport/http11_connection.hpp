@@ -52,14 +52,22 @@ class Http11Connection final : public Connection,
   // a failure is reported as StaleConnection (the transport may retry elsewhere).
   asio::awaitable<void> write(std::span<const asio::const_buffer> buffers, const RequestDeadlines& deadlines,
                               bool may_be_stale);
+  // Writes the request body: one in memory as it is, a streamed one in chunks from its start.
   asio::awaitable<void> write_body(Request& request, const RequestDeadlines& deadlines, bool chunked);
+  // A read in three steps, so that the coroutines reading need no frame of their own for it:
+  // begin_fill() makes room, arms the watchdog and says where the bytes go; the caller awaits
+  // stream_->read_some() into it; end_fill() takes the outcome (and throws the errors).
+  // waited_out: nothing arrived before wait_limit (sooner than the read deadline), which is not
+  // an error.
   enum class Fill { data, eof, waited_out };
-  // Reads more bytes into the buffer. waited_out: nothing arrived before wait_limit (sooner
-  // than the read deadline), which is not an error.
-  asio::awaitable<Fill> fill(const RequestDeadlines& deadlines, Clock::time_point wait_limit);
-  // Reads until the final response head; with expect_continue, stops at "100 Continue" too.
-  // Returns false when an expect_continue wait ran out (RFC 9110 10.1.1: send the body anyway).
-  asio::awaitable<bool> read_head(const RequestDeadlines& deadlines, bool expect_continue);
+  asio::mutable_buffer begin_fill(const RequestDeadlines& deadlines, Clock::time_point wait_limit);
+  Fill end_fill(std::size_t n, const std::error_code& ec, const RequestDeadlines& deadlines);
+  // Parses the response head from the bytes received so far. continued: "100 Continue" arrived
+  // while the body is held for it.
+  enum class Head { incomplete, continued, final };
+  Head parse_buffered_head(bool awaiting_continue);
+  // The connection ended before a complete head: StaleConnection, or RemoteProtocolError.
+  [[noreturn]] void fail_incomplete_head();
   void finish_message() noexcept;
   [[noreturn]] void fail_protocol(const std::error_code& error, std::string_view during);
 
@@ -78,7 +86,8 @@ class Http11Connection final : public Connection,
   bool busy_ = false;
   bool response_started_ = false;       // a byte of the current response arrived
   std::uint64_t body_received_ = 0;     // body bytes of the current response so far
-  bool continue_received_ = false;
+  RequestDeadlines::Deadline fill_deadline_;   // of the read in progress
+  bool fill_limited_ = false;           // it ends at its wait limit, before fill_deadline_
   bool close_after_ = false;            // the request said Connection: close, or its body was cut
   bool reusable_ = false;
   bool closed_ = false;
