@@ -113,13 +113,48 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
   exchange.follow_redirects = options.follow_redirects.value_or(self->options_.follow_redirects);
   exchange.caller_cookie = request.headers().contains("Cookie");
   const Auth auth = choose_auth(options.auth, self->options_.auth, request.url());
+  AuthFlow* const flow = auth.flow();
   // Shared from here on: each response refers to the request that produced it, without a copy.
-  auto shared_request = std::make_shared<Request>(std::move(request));
+  auto current = std::make_shared<Request>(std::move(request));
+  if (flow) flow->on_request(*current);
+  auto& history = exchange.history;
   Response response;
-  if (auth.flow()) {
-    response = co_await self->send_handling_auth(shared_request, *auth.flow(), exchange);
-  } else {
-    response = co_await self->send_handling_redirects(shared_request, exchange);
+  // httpx's _send_handling_auth around _send_handling_redirects, in one coroutine: one frame per
+  // call whatever the auth. Each turn sends one request, then follows a redirect, or else lets
+  // the auth flow answer the final response of its round; the history collects both.
+  for (;;) {
+    if (history.size() > static_cast<std::size_t>(std::max(self->options_.max_redirects, 0))) {
+      throw TooManyRedirects("exceeded the maximum of " + std::to_string(self->options_.max_redirects) +
+                             " redirects", current);
+    }
+    self->prepare_single(*current, exchange);
+    try {
+      response = co_await self->transport_for(current->url()).handle_async_request(*current);
+    } catch (RequestError& error) {
+      if (!error.has_request()) error.set_request(current);
+      throw;
+    }
+    self->finish_single(current, response);
+    if (!history.empty()) response.set_history(history);
+
+    std::optional<Request> next;
+    if (exchange.follow_redirects) {
+      next = build_redirect_request(*current, response);
+    } else {
+      keep_unfollowed_redirect(*current, response);
+    }
+    const bool redirected = next.has_value();
+    if (!redirected && flow) {
+      if (flow->requires_response_body()) co_await response.aread();
+      next = flow->on_response(*current, response);
+    }
+    if (!next) break;
+    // The redirect or the answered challenge goes to the history, its connection back to the
+    // pool once the (usually small) body is drained.
+    co_await response.aread();
+    history.push_back(std::move(response));
+    current = std::make_shared<Request>(std::move(*next));
+    if (redirected) exchange.caller_cookie = false;   // the redirect dropped it (as httpx does)
   }
   if (!options.stream) {
     try {
@@ -133,56 +168,13 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
   co_return response;
 }
 
-asio::awaitable<Response> ClientCore::send_handling_auth(std::shared_ptr<Request>& request, AuthFlow& flow,
-                                                         Exchange& exchange) {
-  flow.on_request(*request);
-  for (;;) {
-    Response response = co_await send_handling_redirects(request, exchange);
-    if (flow.requires_response_body()) co_await response.aread();
-    std::optional<Request> next = flow.on_response(*request, response);
-    if (!next) co_return response;
-    // The challenge is answered: its response goes to the history, its connection back to the
-    // pool once the (usually small) body is drained.
-    co_await response.aread();
-    exchange.history.push_back(std::move(response));
-    request = std::make_shared<Request>(std::move(*next));
-  }
-}
-
-asio::awaitable<Response> ClientCore::send_handling_redirects(std::shared_ptr<Request>& request,
-                                                              Exchange& exchange) {
-  auto& history = exchange.history;
-  for (;;) {
-    if (history.size() > static_cast<std::size_t>(std::max(options_.max_redirects, 0))) {
-      throw TooManyRedirects("exceeded the maximum of " + std::to_string(options_.max_redirects) +
-                             " redirects", request);
-    }
-    prepare_single(*request, exchange);
-    Response response;
-    try {
-      response = co_await transport_for(request->url()).handle_async_request(*request);
-    } catch (RequestError& error) {
-      if (!error.has_request()) error.set_request(request);
-      throw;
-    }
-    finish_single(request, response);
-    if (!history.empty()) response.set_history(history);
-    if (!exchange.follow_redirects) {
-      // A redirect the caller does not follow is returned as it is; a Location that cannot be
-      // followed leaves next_request() empty instead of failing the request.
-      try {
-        response.set_next_request(build_redirect_request(*request, response));
-      } catch (const RemoteProtocolError&) {
-      } catch (const StreamConsumed&) {
-      }
-      co_return response;
-    }
-    std::optional<Request> next = build_redirect_request(*request, response);
-    if (!next) co_return response;
-    co_await response.aread();
-    history.push_back(std::move(response));
-    request = std::make_shared<Request>(std::move(*next));
-    exchange.caller_cookie = false;   // the redirect dropped it (as httpx does)
+void ClientCore::keep_unfollowed_redirect(const Request& request, Response& response) {
+  // A redirect the caller does not follow is returned as it is; a Location that cannot be
+  // followed leaves next_request() empty instead of failing the request.
+  try {
+    response.set_next_request(build_redirect_request(request, response));
+  } catch (const RemoteProtocolError&) {
+  } catch (const StreamConsumed&) {
   }
 }
 

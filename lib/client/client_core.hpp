@@ -49,13 +49,12 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
     std::vector<Response> history;
   };
 
+  // The auth and redirect loops, and the body read unless streaming. Static, holding the core:
+  // the client may be released while the request runs.
   static asio::awaitable<Response> send_all(std::shared_ptr<ClientCore> self, Request request,
                                             SendOptions options);
-  // The auth loop (httpx's _send_handling_auth) around the redirect loop; without an auth flow
-  // send_all goes straight to the redirect loop, one coroutine frame less per request.
-  asio::awaitable<Response> send_handling_auth(std::shared_ptr<Request>& request, AuthFlow& flow,
-                                               Exchange& exchange);
-  asio::awaitable<Response> send_handling_redirects(std::shared_ptr<Request>& request, Exchange& exchange);
+  // A redirect not followed: the response offers it as next_request().
+  static void keep_unfollowed_redirect(const Request& request, Response& response);
   // Around each single request sent: the jar's cookies and the request hooks before, the
   // response's request, cookies and hooks after.
   void prepare_single(Request& request, const Exchange& exchange);
