@@ -3,6 +3,7 @@
 #include <string>
 
 #include "httpxx/errors.hpp"
+#include "models/url_canonical.hpp"
 #include "models/url_parser.hpp"
 
 namespace httpxx {
@@ -62,6 +63,22 @@ struct UrlBuilder {
     return url;
   }
 
+  // An input already in canonical form is its own serialization.
+  static URL adopt(std::string_view input, const detail::CanonicalLayout& layout) {
+    static_assert(detail::CanonicalLayout::npos == URL::npos);
+    URL url;
+    url.href_ = input;
+    url.scheme_end_ = layout.scheme_end;
+    url.username_start_ = url.username_end_ = url.password_start_ = url.password_end_ = layout.host_start;
+    url.host_start_ = layout.host_start;
+    url.host_end_ = layout.host_end;
+    url.port_ = layout.port;
+    url.path_start_ = layout.path_start;
+    url.query_start_ = layout.query_start;
+    url.fragment_start_ = layout.fragment_start;
+    return url;
+  }
+
   static detail::UrlRecord record(const URL& url) {
     detail::UrlRecord record;
     record.scheme = url.scheme();
@@ -99,6 +116,8 @@ std::string describe(std::string_view input) {
 }
 
 URL parse_or_throw(std::string_view input, const detail::UrlRecord* base) {
+  // An absolute URL needs no base, so the canonical form holds with one too.
+  if (const auto layout = detail::match_canonical_url(input)) return UrlBuilder::adopt(input, *layout);
   detail::UrlRecord record;
   if (const char* reason = detail::parse_url(input, base, record))
     throw InvalidURL("Invalid URL '" + describe(input) + "': " + reason);
