@@ -24,6 +24,12 @@ constexpr std::size_t in_capacity = 40 * 1024;
 // Writes smaller than one record are gathered so a request's head and a small body travel in
 // one record and one packet.
 constexpr std::size_t max_staging = 16 * 1024;
+// RFC 8446 section 5.1: a record carries at most 2^14 bytes of plaintext. Larger writes are
+// encrypted that much at a time, each record handed to the socket as soon as it is made.
+constexpr std::size_t max_record_payload = 16 * 1024;
+// Ciphertext waiting for a socket that takes no more: past this, encryption waits for the
+// socket, so that a large body never sits in memory twice.
+constexpr std::size_t max_pending = 256 * 1024;
 
 }  // namespace
 
@@ -222,10 +228,36 @@ asio::awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> b
     }
     encrypt(staging_.data(), staging_.size());
   } else {
-    for (const auto& b : buffers) encrypt(b.data(), b.size());
+    // The peer decrypts the first records of a large body while the next are encrypted, instead
+    // of waiting for all of it: each record made is handed to the socket before the next is
+    // encrypted. The last goes with flush() below, as a small write's only record does: its
+    // asynchronous completion lets HTTP/2 gather the frames queued meanwhile into the next write.
+    bool socket_takes = true;
+    for (const auto& b : buffers) {
+      const auto* bytes = static_cast<const unsigned char*>(b.data());
+      for (std::size_t done = 0; done < b.size() && !ec; done += max_record_payload) {
+        if (socket_takes && !out_pending_.empty()) socket_takes = send_now();
+        if (out_pending_.size() >= max_pending) {
+          co_await flush(ec, true);
+          if (ec) co_return;
+          socket_takes = true;
+        }
+        encrypt(bytes + done, std::min(max_record_payload, b.size() - done));
+      }
+    }
   }
   if (ec) co_return;
   co_await flush(ec, true);
+}
+
+bool TlsStream::send_now() noexcept {
+  // Bytes leave in order: not while a write of earlier ones is in flight.
+  if (writing_) return false;
+  if (out_pending_.empty()) return true;
+  const std::array<asio::const_buffer, 1> buffers{asio::buffer(out_pending_)};
+  const auto sent = inner_->write_now(buffers);
+  out_pending_.erase(out_pending_.begin(), out_pending_.begin() + static_cast<std::ptrdiff_t>(sent));
+  return out_pending_.empty();
 }
 
 void TlsStream::cancel() noexcept {

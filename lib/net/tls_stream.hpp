@@ -53,6 +53,10 @@ class TlsStream final : public ByteStream {
   asio::awaitable<void> fill(std::error_code& ec);
   // Sends out_pending_ unless a write is already doing so (then it will).
   asio::awaitable<void> flush(std::error_code& ec, bool wait_for_writer);
+  // Hands out_pending_ to the inner stream's write_now: what the socket takes at once leaves
+  // without an asynchronous write. False when some is left (a failure is left for flush() to
+  // report).
+  bool send_now() noexcept;
   std::error_code ssl_error(int result);
 
   std::unique_ptr<ByteStream> inner_;

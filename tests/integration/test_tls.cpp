@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <string>
 
 #include "client_drivers.hpp"
 #include "test_env.hpp"
@@ -64,6 +65,23 @@ TEST_CASE_TEMPLATE("HTTPS trusted through ca_bundle", Driver, SyncDriver, AsyncD
   const auto a = client.get(server("HTTPXX_TEST_NGINX_HTTPS_H1") + "/connection").text();
   const auto b = client.get(server("HTTPXX_TEST_NGINX_HTTPS_H1") + "/connection").text();
   CHECK(a == b);
+}
+
+TEST_CASE_TEMPLATE("a 4 MiB upload over TLS arrives intact, over HTTP/1.1 and HTTP/2", Driver, SyncDriver,
+                   AsyncDriver) {
+  // Larger than the socket takes at once: records go out as they are encrypted, the rest after
+  // waiting for the socket, and all of it in order.
+  std::string payload(4 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + (i * 2654435761u >> 24) % 26);
+  for (const char* variable : {"HTTPXX_TEST_NGINX_HTTPS_H1", "HTTPXX_TEST_NGINX_HTTPS"}) {
+    INFO(variable);
+    Driver client(trusting_test_ca());
+    httpxx::RequestOptions options;
+    options.content = payload;
+    auto response = client.request("POST", server(variable) + "/httpbin/anything", std::move(options));
+    REQUIRE(response.status_code() == 200);
+    CHECK(response.json()["data"].template get<std::string>() == payload);
+  }
 }
 
 TEST_CASE_TEMPLATE("HTTPS trusted through SSL_CERT_FILE when trust_env", Driver, SyncDriver, AsyncDriver) {

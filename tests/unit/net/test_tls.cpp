@@ -310,8 +310,16 @@ TEST_CASE("the TLS handshake gives up at the deadline when the server never answ
   }());
 }
 
-TEST_CASE("a pending read does not hold up a write, and large transfers stream both ways") {
-  TlsTestServer server(server_with(test_pki().server_cert));
+namespace {
+
+// Sends total bytes through the echo server in writes of piece_size (each in two gathered pieces)
+// while a concurrent reader takes the echo: far more than the socket buffers hold, so it completes
+// only if the reader and the writer make progress at the same time, and the bytes must come back
+// in order.
+void echo_through(std::size_t total, std::size_t piece_size, int server_receive_buffer) {
+  auto options = server_with(test_pki().server_cert);
+  options.receive_buffer = server_receive_buffer;
+  TlsTestServer server(options);
   asio::io_context io;
   auto context = TlsContext::create(trusting_test_ca());
   run(io, [&]() -> asio::awaitable<void> {
@@ -319,10 +327,8 @@ TEST_CASE("a pending read does not hold up a write, and large transfers stream b
     auto stream = co_await connect_tls(server.port(), *context, "localhost", error);
     REQUIRE_MESSAGE(!error, error.message);
 
-    // 4 MiB: far more than the socket buffers hold, so the echo only completes if the reader
-    // and the writer make progress at the same time.
-    std::string sent(4 << 20, '\0');
-    for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + i % 26);
+    std::string sent(total, '\0');
+    for (std::size_t i = 0; i < sent.size(); ++i) sent[i] = static_cast<char>('a' + (i * 2654435761u >> 24) % 26);
     std::string received;
     received.reserve(sent.size());
     bool reader_done = false;
@@ -340,9 +346,8 @@ TEST_CASE("a pending read does not hold up a write, and large transfers stream b
     }, asio::detached);
 
     std::error_code ec;
-    for (std::size_t offset = 0; offset < sent.size() && !ec; offset += 100000) {
-      const auto size = std::min<std::size_t>(100000, sent.size() - offset);
-      // Two pieces per call: exercises gathering as well.
+    for (std::size_t offset = 0; offset < sent.size() && !ec; offset += piece_size) {
+      const auto size = std::min(piece_size, sent.size() - offset);
       const std::array<asio::const_buffer, 2> pieces{asio::buffer(sent.data() + offset, size / 2),
                                                      asio::buffer(sent.data() + offset + size / 2, size - size / 2)};
       co_await stream->write_all(pieces, ec);
@@ -356,6 +361,18 @@ TEST_CASE("a pending read does not hold up a write, and large transfers stream b
     CHECK(received.size() == sent.size());
     CHECK(received == sent);
   }());
+}
+
+}  // namespace
+
+TEST_CASE("a pending read does not hold up a write, and large transfers stream both ways") {
+  echo_through(4 << 20, 100000, 0);
+}
+
+TEST_CASE("one large write goes out record by record, and waits when the socket is full") {
+  // The server reads slowly through a small receive buffer, so the client's socket fills up: the
+  // records made meanwhile wait (up to 256 KiB of them) until it drains, then the rest follow.
+  echo_through(16 << 20, 16 << 20, 64 * 1024);
 }
 
 TEST_CASE("an idle TLS stream with unread data is not reusable") {

@@ -62,6 +62,11 @@ TlsTestServer::TlsTestServer(const TlsServerOptions& options) : options_(options
 
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(listen_fd_ >= 0);
+  // Set before listen(): accepted sockets inherit it, and the window it implies is announced.
+  if (options_.receive_buffer > 0) {
+    REQUIRE(::setsockopt(listen_fd_, SOL_SOCKET, SO_RCVBUF, &options_.receive_buffer,
+                         sizeof options_.receive_buffer) == 0);
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -18,6 +18,8 @@ struct TlsServerOptions {
   std::string client_ca_file;     // when set, a client certificate from this CA is required
   std::vector<std::string> alpn;  // protocols the server accepts, in its order of preference
   bool tls11_only = false;        // offers TLS 1.1 and nothing newer
+  int receive_buffer = 0;         // SO_RCVBUF of its connections when not 0: a small one keeps
+                                  // the client's socket full while the server falls behind
 };
 
 class TlsTestServer {
