@@ -236,7 +236,7 @@ def main():
     parser.add_argument("--out", help="where results.md and results.json go (default: "
                         "BIN_DIR/results)")
     parser.add_argument("--smoke", action="store_true", help="tiny counts, one round")
-    parser.add_argument("--rounds", type=int, help="rounds per workload (default 3; smoke 1)")
+    parser.add_argument("--rounds", type=int, help="rounds per workload (default 5; smoke 1)")
     parser.add_argument("--only", help="comma-separated workloads (W1, W2, W3, W4-h1, W4-h2, "
                         "W5, W6-h1, W6-h2, alloc; a prefix such as W4 selects both)")
     args = parser.parse_args()
