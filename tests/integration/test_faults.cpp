@@ -99,6 +99,31 @@ TEST_CASE_TEMPLATE("1xx interim responses: 103 skipped, 100-continue honoured", 
   CHECK(echo["body_length"] == 100000);
 }
 
+TEST_CASE_TEMPLATE("Expect: 100-continue: a server that ignores it gets the body after a short wait", Driver,
+                   SyncDriver, AsyncDriver) {
+  Driver client;
+  httpxx::RequestOptions options;
+  options.content = std::string(100000, 'x');
+  options.headers = {{"Expect", "100-continue"}};
+  auto echo = client.request("POST", faults() + "/echo", std::move(options)).json();
+  CHECK(echo["body_length"] == 100000);
+  check_pool_clean(client);
+}
+
+TEST_CASE_TEMPLATE("Expect: 100-continue: a final answer first keeps the body back and retires the connection",
+                   Driver, SyncDriver, AsyncDriver) {
+  Driver client;
+  httpxx::RequestOptions options;
+  options.content = std::string(100000, 'x');
+  options.headers = {{"Expect", "100-continue"}};
+  auto rejected = client.request("POST", faults() + "/expectation-failed", std::move(options));
+  CHECK(rejected.status_code() == 417);
+  const auto rejected_on = rejected.text();
+  // The server may still be waiting for the body, so that connection carries nothing more.
+  CHECK(client.get(faults() + "/conn-id").text() != rejected_on);
+  check_pool_clean(client);
+}
+
 TEST_CASE_TEMPLATE("a stall in the head raises ReadTimeout naming the limit", Driver, SyncDriver, AsyncDriver) {
   httpxx::ClientOptions options;
   options.timeout.read = 0.3s;

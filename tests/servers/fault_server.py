@@ -298,6 +298,14 @@ def handle_100_continue(conn, request, state):
     return request.keep_alive()
 
 
+def handle_expectation_failed(conn, request, state):
+    # RFC 9110 section 10.1.1: the server answers with a final status instead of "100 Continue",
+    # without reading the body, and stays open: a client that reused the connection would have
+    # its next request answered here, on the same connection number.
+    conn.send(simple(417, str(state["number"]).encode()))
+    return request.keep_alive()
+
+
 def handle_103(conn, request, state):
     conn.read_body(request)
     conn.send(b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload; as=style\r\n\r\n")
@@ -375,6 +383,7 @@ ROUTES = {
     "/slow-chunks": handle_slow_chunks,
     "/echo": handle_echo,
     "/100-continue": handle_100_continue,
+    "/expectation-failed": handle_expectation_failed,
     "/103": handle_103,
     "/many-headers": handle_many_headers,
     "/conn-id": handle_conn_id,

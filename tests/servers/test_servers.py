@@ -477,6 +477,15 @@ class Faults(unittest.TestCase):
         self.assertEqual(echoed["body"], "hello")
         self.assertTrue(echoed["continue_sent"])
 
+    def test_expectation_failed_answers_before_the_body(self):
+        with connect("HTTPXX_TEST_FAULTS") as sock:
+            sock.sendall(b"POST /expectation-failed HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                         b"Content-Length: 5\r\n\r\n")
+            status, headers, body = split_response(recv_until(sock, b"\r\n\r\n"))
+            body += recv_exactly(sock, int(headers["content-length"]) - len(body))
+        self.assertEqual(status, "HTTP/1.1 417 Expectation Failed")
+        self.assertTrue(body.decode().isdigit())
+
     def test_103(self):
         with self.exchange("/103") as sock:
             data = recv_until(sock, b"\r\n\r\nok")
