@@ -236,7 +236,7 @@ asio::awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> b
     for (const auto& b : buffers) {
       const auto* bytes = static_cast<const unsigned char*>(b.data());
       for (std::size_t done = 0; done < b.size() && !ec; done += max_record_payload) {
-        if (socket_takes && !out_pending_.empty()) socket_takes = send_now();
+        if (socket_takes) socket_takes = send_now();
         if (out_pending_.size() >= max_pending) {
           co_await flush(ec, true);
           if (ec) co_return;
