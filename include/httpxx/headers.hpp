@@ -40,6 +40,8 @@ class Headers {
   void add_unchecked(std::string name, std::string value);
   // Every field of other, replacing ours of the same names (httpx's Headers.update).
   void update(const Headers& other);
+  // Every field of other after ours, moved (other's are already validated).
+  void append(Headers&& other);
 
   const_iterator begin() const noexcept { return items_.begin(); }
   const_iterator end() const noexcept { return items_.end(); }

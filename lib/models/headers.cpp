@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <iterator>
 
 #include "httpxx/errors.hpp"
 
@@ -171,6 +172,15 @@ void Headers::update(const Headers& other) {
   if (&other == this) return;
   for (const auto& [name, value] : other.items_) remove(name);
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+}
+
+void Headers::append(Headers&& other) {
+  if (items_.empty()) {
+    items_ = std::move(other.items_);
+    return;
+  }
+  items_.insert(items_.end(), std::make_move_iterator(other.items_.begin()),
+                std::make_move_iterator(other.items_.end()));
 }
 
 bool operator==(const Headers& a, const Headers& b) {

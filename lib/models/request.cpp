@@ -53,6 +53,31 @@ std::string boundary_from(const Headers& headers) {
   return {};
 }
 
+// Which of the fields a request sets itself the caller's headers already carry, in one pass.
+struct GivenFields {
+  bool host = false;
+  bool content_length = false;
+  bool transfer_encoding = false;
+  bool content_type = false;
+};
+
+GivenFields given_fields(const Headers& headers) {
+  GivenFields present;
+  for (const auto& [name, value] : headers) {
+    // By length first: most fields are none of the four.
+    switch (name.size()) {
+      case 4: present.host = present.host || iequals(name, "Host"); break;
+      case 12: present.content_type = present.content_type || iequals(name, "Content-Type"); break;
+      case 14: present.content_length = present.content_length || iequals(name, "Content-Length"); break;
+      case 17:
+        present.transfer_encoding = present.transfer_encoding || iequals(name, "Transfer-Encoding");
+        break;
+      default: break;
+    }
+  }
+  return present;
+}
+
 // The Content-Length or Transfer-Encoding of a body (RFC 9112 sections 6.2 and 6.1).
 void set_length_headers(Headers& headers, const detail::RequestBody& body) {
   if (const auto length = body.length()) {
@@ -65,11 +90,9 @@ void set_length_headers(Headers& headers, const detail::RequestBody& body) {
 }  // namespace
 
 Request::Request(std::string method, URL url, RequestOptions options)
-    : method_(to_upper(std::move(method))),
-      url_(std::move(url)),
-      headers_(std::move(options.headers)),
-      timeout_(std::move(options.timeout)) {
+    : method_(to_upper(std::move(method))), url_(std::move(url)), timeout_(std::move(options.timeout)) {
   if (!options.params.empty()) url_ = url_.copy_with_params(url_.params().merge(options.params));
+  Headers& given = options.headers;
 
   // The body from exactly one source, in httpx's order of precedence.
   std::string content_type;
@@ -77,7 +100,7 @@ Request::Request(std::string method, URL url, RequestOptions options)
     // An empty content is no body at all, as on the wire.
     if (!options.content->empty()) body_ = detail::make_bytes_body(std::move(*options.content));
   } else if (!options.files.empty()) {
-    auto encoded = detail::encode_multipart(options.data, options.files, boundary_from(headers_));
+    auto encoded = detail::encode_multipart(options.data, options.files, boundary_from(given));
     body_ = std::move(encoded.body);
     content_type = std::move(encoded.content_type);
   } else if (!options.data.empty()) {
@@ -90,22 +113,21 @@ Request::Request(std::string method, URL url, RequestOptions options)
     content_type = std::move(encoded.content_type);
   }
 
-  // The caller's own Content-Length / Transfer-Encoding / Content-Type win (httpx's setdefault).
-  // Either framing field set by the caller suppresses ours: a message never carries both
-  // (RFC 9112 section 6.1).
-  if (body_ && !headers_.contains("Content-Length") && !headers_.contains("Transfer-Encoding")) {
-    set_length_headers(headers_, *body_);
+  // httpx's Request._prepare: the automatic fields go first, Host before the rest, then the
+  // caller's fields, then the body's. The caller's Content-Length / Transfer-Encoding /
+  // Content-Type win (httpx's setdefault); either framing field set by the caller suppresses
+  // ours, as a message never carries both (RFC 9112 section 6.1).
+  const GivenFields present = given_fields(given);
+  const bool caller_framed = present.content_length || present.transfer_encoding;
+  headers_.reserve(given.size() + 3);
+  // The URL's host is already validated: it cannot carry CR or LF.
+  if (!present.host && !url_.host().empty()) headers_.add_unchecked("Host", host_header(url_));
+  if (!body_ && !caller_framed && has_content_length_semantics(method_)) {
+    headers_.add_unchecked("Content-Length", "0");
   }
-  if (!content_type.empty() && !headers_.contains("Content-Type")) {
-    headers_.add("Content-Type", std::move(content_type));
-  }
-
-  // Automatic fields go first, Host before the rest (httpx's Request._prepare).
-  if (!headers_.contains("Content-Length") && !headers_.contains("Transfer-Encoding") &&
-      has_content_length_semantics(method_)) {
-    headers_.prepend("Content-Length", "0");
-  }
-  if (!headers_.contains("Host") && !url_.host().empty()) headers_.prepend("Host", host_header(url_));
+  headers_.append(std::move(given));
+  if (body_ && !caller_framed) set_length_headers(headers_, *body_);
+  if (!content_type.empty() && !present.content_type) headers_.add("Content-Type", std::move(content_type));
 }
 
 const std::string& Request::content() const {

@@ -53,7 +53,9 @@ Response::Response(int status_code, Headers headers, std::string content)
   if (!content.empty() && !headers_.contains("Content-Length") && !headers_.contains("Transfer-Encoding")) {
     headers_.add("Content-Length", std::to_string(content.size()));
   }
-  if (auto decoder = detail::make_decoder(content_encoding(headers_), std::nullopt)) {
+  // An empty content decodes to nothing; a transport's response (its body still to come) is one.
+  auto decoder = content.empty() ? nullptr : detail::make_decoder(content_encoding(headers_), std::nullopt);
+  if (decoder) {
     decoder->decode(content, content_);
     decoder->finish(content_);
   } else {
