@@ -43,6 +43,9 @@ class Connection {
   virtual Clock::time_point server_expiry() const noexcept { return Clock::time_point::max(); }
   virtual void close() noexcept = 0;
   virtual std::string_view http_version() const noexcept = 0;
+  // No request is in flight anywhere in its pool: drop what would keep the event loop busy while
+  // idle (a pending timer wait), so that the loop's run() can return. Any thread.
+  virtual void release_when_idle() noexcept {}
   // True once a request has been completed on it (a fresh connection is not "stale").
   virtual bool was_used() const noexcept = 0;
   // No request in flight on it (for HTTP/2: no stream open).

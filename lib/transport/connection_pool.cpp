@@ -284,6 +284,11 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
       drop_idle(idle_.begin(), to_close);
       --connections_;
     }
+    // The last request in flight is done: the idle connections let go of the event loop. While
+    // others are in flight their timers stay, and serve their next requests without a new wait.
+    if (requests_active_ == 0) {
+      for (auto& idle : idle_) idle.connection->release_when_idle();
+    }
   }
   for (auto& connection : to_close) connection->close();
 }

@@ -340,7 +340,8 @@ asio::awaitable<void> Http11Connection::read_body(std::string& out, const Reques
 
 void Http11Connection::finish_message() noexcept {
   busy_ = false;
-  watchdog_->stop();
+  // The timer's wait stays for the next request; the pool drops it when it has none in flight.
+  watchdog_->disarm();
   ++completed_;
   // Bytes after the end of the response were never asked for (RFC 9112 9.3.2: no pipelining
   // here), so the connection's framing can no longer be trusted.

@@ -35,6 +35,7 @@ class Http11Connection final : public Connection,
   std::string_view http_version() const noexcept override { return http_version_; }
   bool was_used() const noexcept override { return completed_ > 0; }
   bool is_idle() const noexcept override { return !busy_; }
+  void release_when_idle() noexcept override { watchdog_->release_when_idle(); }
 
   // Appends the next body bytes of the current response to out. Sets finished at the end of the
   // body; then reusable() says whether the connection can carry another request.

@@ -1,5 +1,7 @@
 #include "transport/io_watchdog.hpp"
 
+#include <asio/dispatch.hpp>
+
 #include "net/byte_stream.hpp"
 #include "transport/driven_event_loop.hpp"
 
@@ -17,9 +19,16 @@ void IoWatchdog::arm(Clock::time_point deadline) {
   if (timer_at_ == Clock::time_point::max() || deadline < timer_at_) start_wait(deadline);
 }
 
-void IoWatchdog::stop() noexcept {
-  deadline_ = Clock::time_point::max();
-  if (!keep_wait_when_idle_) drop_wait();
+void IoWatchdog::release_when_idle() noexcept {
+  if (keep_wait_when_idle_) return;
+  try {
+    // Inline when called on the timer's executor, the usual case: the pool is released there.
+    asio::dispatch(timer_.get_executor(), [self = shared_from_this()] {
+      if (self->deadline_ == Clock::time_point::max()) self->drop_wait();
+    });
+  } catch (...) {
+    // Left pending, the wait fires once and is not renewed: the loop's work ends then.
+  }
 }
 
 void IoWatchdog::shut_down() noexcept {

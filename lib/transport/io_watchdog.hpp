@@ -14,8 +14,10 @@ class ByteStream;
 // Bounds every read and write of one connection by a deadline, with a single timer per
 // connection. Arming only moves a deadline; the timer is re-armed when it fires before the current
 // deadline (or when a nearer deadline arrives), so a busy connection costs no timer operation per
-// read or write. When a deadline passes, the stream's pending operations are cancelled and
-// expired() tells the operation why it was aborted.
+// read or write, nor per request: the wait stays pending while the connection goes idle between
+// requests, and when it fires with nothing in flight it is not renewed. When a deadline passes,
+// the stream's pending operations are cancelled and expired() tells the operation why it was
+// aborted.
 class IoWatchdog : public std::enable_shared_from_this<IoWatchdog> {
  public:
   using Clock = std::chrono::steady_clock;
@@ -29,11 +31,11 @@ class IoWatchdog : public std::enable_shared_from_this<IoWatchdog> {
   void arm(Clock::time_point deadline);   // for the operation about to start
   void disarm() noexcept { deadline_ = Clock::time_point::max(); }
   bool expired() const noexcept { return expired_; }
-  // The connection went idle: drops the pending wait, so that an idle pooled connection keeps no
-  // timer in the event loop (an io_context::run() with only idle connections left returns). On
-  // a DrivenEventLoop the wait stays: it fires once, finds nothing in flight and is not renewed.
-  // Called on the connection's executor.
-  void stop() noexcept;
+  // Nothing is in flight in the connection's pool: drops the pending wait unless an operation
+  // is armed, so that a loop left with idle connections only runs out of work (its user's
+  // io_context::run() returns). On a DrivenEventLoop the wait stays: it fires once, finds nothing
+  // in flight and is not renewed. Callable from any thread: the work runs on the timer's executor.
+  void release_when_idle() noexcept;
   // The connection closed: drops the pending wait on every loop, so that the timer holds nothing
   // of the loop when the connection outlives it.
   void shut_down() noexcept;

@@ -38,6 +38,29 @@ TEST_CASE("AsyncClient: 200 GETs gathered, at most 10 connections") {
   CHECK(state.find("0 active, 10 idle") != std::string::npos);
 }
 
+TEST_CASE("AsyncClient: once every request is done, the loop runs out of work at once") {
+  // Connection timers stay armed while requests are in flight; the last request to finish
+  // releases them all. With an hour's read timeout, a timer left behind would hold run() for
+  // the hour, and run_for would end with the loop still busy.
+  httpxx::ClientOptions options;
+  options.limits.max_connections = 8;
+  options.timeout = httpxx::Timeout::all(std::chrono::hours(1));
+  AsyncDriver driver(std::move(options));
+  auto& client = driver.client();
+  const auto url = server("HTTPXX_TEST_NGINX_HTTP") + "/1k.bin";
+  int ok = 0;
+  for (int i = 0; i < 64; ++i) {
+    asio::co_spawn(driver.context(), [&]() -> asio::awaitable<void> {
+      auto response = co_await client.get(url);
+      if (response.content().size() == 1024) ++ok;
+    }, asio::detached);
+  }
+  driver.context().run_for(60s);
+  CHECK(driver.context().stopped());
+  CHECK(ok == 64);
+  CHECK(client.describe().find("0 active, 8 idle") != std::string::npos);
+}
+
 TEST_CASE("Client: calls from several threads proceed at the same time") {
   // The server answers only once four requests of the same group are waiting: if the client
   // serialised its callers, the first would never be answered and time out.

@@ -56,6 +56,8 @@ class FakeConnection final : public Connection {
   // A multiplexed fake counts as busy unless the test says otherwise.
   bool is_idle() const noexcept override { return idle_; }
   void set_idle(bool idle) noexcept { idle_ = idle; }
+  void release_when_idle() noexcept override { ++idle_releases; }
+  int idle_releases = 0;
 
   bool closed() const noexcept { return closed_; }
   void set_reusable(bool reusable) noexcept { reusable_ = reusable; }
@@ -179,6 +181,24 @@ TEST_CASE("an idle connection is reused for its origin, most recently used first
   reused.release(true);
   CHECK_FALSE(c1->closed());
   CHECK_FALSE(c2->closed());
+}
+
+TEST_CASE("idle connections let go of the event loop when the last request in flight is done") {
+  PoolHarness h;
+  auto [first, c1] = h.open("https://a.test");
+  auto [second, c2] = h.open("https://b.test");
+  first.release(true);
+  // A request is still in flight: the idle connection keeps its timer for the next request.
+  CHECK(c1->idle_releases == 0);
+  second.release(true);
+  CHECK(c1->idle_releases == 1);
+  CHECK(c2->idle_releases == 1);
+
+  // Taken again and returned while nothing else is in flight: released once more.
+  PoolLease again = h.take("https://a.test");
+  again.release(true);
+  CHECK(c1->idle_releases == 2);
+  CHECK(c2->idle_releases == 2);
 }
 
 TEST_CASE("no connection is shared between origins") {

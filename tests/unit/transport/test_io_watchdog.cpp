@@ -1,5 +1,6 @@
-// The connection watchdog's timer: armed lazily, cancelled when the connection goes idle on a
-// loop that users run to completion, kept on the blocking client's driven loop.
+// The connection watchdog's timer: armed lazily, kept between requests, dropped when the pool
+// has nothing in flight on a loop that users run to completion, kept on the blocking client's
+// driven loop.
 
 #include <doctest/doctest.h>
 
@@ -58,12 +59,36 @@ TEST_CASE("an idle connection leaves no timer on a loop its user runs to complet
   Watched w(io);
   w.watchdog->arm(Clock::now() + 1h);
   w.watchdog->disarm();
-  w.watchdog->stop();
+  w.watchdog->release_when_idle();
   // Nothing keeps the loop: run() returns at once instead of waiting an hour.
   io.run_for(30s);
   CHECK(io.stopped());
   CHECK_FALSE(w.watchdog->expired());
   CHECK(w.stream->cancels == 0);
+}
+
+TEST_CASE("between requests the wait stays and serves the next request without a new one") {
+  asio::io_context io;
+  Watched w(io);
+  w.watchdog->arm(Clock::now() + 20ms);
+  w.watchdog->disarm();          // the request is done; no release: others are in flight
+  io.poll();
+  CHECK_FALSE(io.stopped());     // the wait is still pending
+  w.watchdog->arm(Clock::now() + 40ms);
+  // The pending wait fires first, finds the deadline ahead and waits again for it.
+  io.run();
+  CHECK(w.watchdog->expired());
+  CHECK(w.stream->cancels == 1);
+}
+
+TEST_CASE("releasing while an operation is armed keeps its deadline") {
+  asio::io_context io;
+  Watched w(io);
+  w.watchdog->arm(Clock::now() + 20ms);
+  w.watchdog->release_when_idle();   // a request of another connection ended; this one is busy
+  io.run();
+  CHECK(w.watchdog->expired());
+  CHECK(w.stream->cancels == 1);
 }
 
 TEST_CASE("on a driven loop the idle connection's timer stays armed and still serves the next deadline") {
@@ -72,7 +97,7 @@ TEST_CASE("on a driven loop the idle connection's timer stays armed and still se
   Watched w(io);
   w.watchdog->arm(Clock::now() + 20ms);
   w.watchdog->disarm();
-  w.watchdog->stop();
+  w.watchdog->release_when_idle();
   io.poll();
   CHECK_FALSE(io.stopped());   // the wait is still pending
   // The next operation's deadline is later than the pending wait: the wait fires first, finds
@@ -94,7 +119,8 @@ TEST_CASE("a closed connection drops its wait even on a driven loop") {
   asio::make_service<DrivenEventLoop>(io);
   Watched w(io);
   w.watchdog->arm(Clock::now() + 1h);
-  w.watchdog->stop();        // idle: the wait stays on a driven loop
+  w.watchdog->disarm();
+  w.watchdog->release_when_idle();   // idle: the wait stays on a driven loop
   io.poll();
   CHECK_FALSE(io.stopped());
   w.watchdog->shut_down();   // closed: nothing of the loop is held any more
