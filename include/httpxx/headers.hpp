@@ -38,10 +38,12 @@ class Headers {
   const std::string* find(std::string_view name) const noexcept;
   // Appends without validation, for fields a codec has already validated (received headers).
   void add_unchecked(std::string name, std::string value);
+  // The same, the field built in place from the codec's bytes.
+  void emplace_unchecked(std::string_view name, std::string_view value);
+  // Inserts before every other field without validation, for fields built from validated parts.
+  void prepend_unchecked(std::string name, std::string value);
   // Every field of other, replacing ours of the same names (httpx's Headers.update).
   void update(const Headers& other);
-  // Every field of other after ours, moved (other's are already validated).
-  void append(Headers&& other);
 
   const_iterator begin() const noexcept { return items_.begin(); }
   const_iterator end() const noexcept { return items_.end(); }

@@ -2,7 +2,7 @@
 
 #include <array>
 #include <cstdint>
-#include <iterator>
+#include <tuple>
 
 #include "httpxx/errors.hpp"
 
@@ -147,8 +147,16 @@ void Headers::prepend(std::string name, std::string value) {
   items_.emplace(items_.begin(), std::move(name), std::move(value));
 }
 
+void Headers::prepend_unchecked(std::string name, std::string value) {
+  items_.emplace(items_.begin(), std::move(name), std::move(value));
+}
+
 void Headers::add_unchecked(std::string name, std::string value) {
   items_.emplace_back(std::move(name), std::move(value));
+}
+
+void Headers::emplace_unchecked(std::string_view name, std::string_view value) {
+  items_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name), std::forward_as_tuple(value));
 }
 
 std::size_t Headers::remove(std::string_view name) {
@@ -172,15 +180,6 @@ void Headers::update(const Headers& other) {
   if (&other == this) return;
   for (const auto& [name, value] : other.items_) remove(name);
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
-}
-
-void Headers::append(Headers&& other) {
-  if (items_.empty()) {
-    items_ = std::move(other.items_);
-    return;
-  }
-  items_.insert(items_.end(), std::make_move_iterator(other.items_.begin()),
-                std::make_move_iterator(other.items_.end()));
 }
 
 bool operator==(const Headers& a, const Headers& b) {

@@ -119,13 +119,12 @@ Request::Request(std::string method, URL url, RequestOptions options)
   // ours, as a message never carries both (RFC 9112 section 6.1).
   const GivenFields present = given_fields(given);
   const bool caller_framed = present.content_length || present.transfer_encoding;
-  headers_.reserve(given.size() + 3);
-  // The URL's host is already validated: it cannot carry CR or LF.
-  if (!present.host && !url_.host().empty()) headers_.add_unchecked("Host", host_header(url_));
+  headers_ = std::move(given);   // with the room a client reserved for the automatic fields
   if (!body_ && !caller_framed && has_content_length_semantics(method_)) {
-    headers_.add_unchecked("Content-Length", "0");
+    headers_.prepend_unchecked("Content-Length", "0");
   }
-  headers_.append(std::move(given));
+  // The URL's host is already validated: it cannot carry CR or LF.
+  if (!present.host && !url_.host().empty()) headers_.prepend_unchecked("Host", host_header(url_));
   if (body_ && !caller_framed) set_length_headers(headers_, *body_);
   if (!content_type.empty() && !present.content_type) headers_.add("Content-Type", std::move(content_type));
 }
