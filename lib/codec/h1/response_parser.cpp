@@ -74,12 +74,11 @@ struct ParserCallbacks {
     ResponseParser& s = self(p);
     // RFC 9112 section 5.1: OWS around the value is not part of it; llhttp drops the leading
     // whitespace only.
-    while (!s.value_.empty() && (s.value_.back() == ' ' || s.value_.back() == '\t')) {
-      s.value_.pop_back();
-    }
+    std::string_view value = s.value_.view();
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
     Headers& target =
         s.phase_ == ResponseParser::Phase::body ? s.trailers_ : s.head_.headers;
-    target.add_unchecked(std::move(s.name_), std::move(s.value_));
+    target.emplace_unchecked(s.name_.view(), value);
     s.name_.clear();
     s.value_.clear();
     return 0;
@@ -139,6 +138,28 @@ struct ParserCallbacks {
   }
 };
 
+void ResponseParser::FieldPart::append(const char* at, std::size_t n) {
+  if (span.empty() && held.empty()) {
+    span = {at, n};
+    return;
+  }
+  keep();
+  held.append(at, n);
+}
+
+void ResponseParser::FieldPart::keep() {
+  if (span.empty()) return;
+  held.assign(span);
+  span = {};
+}
+
+llhttp_errno_t ResponseParser::execute(const char* data, std::size_t size) {
+  const llhttp_errno_t err = llhttp_execute(&parser_, data, size);
+  name_.keep();
+  value_.keep();
+  return err;
+}
+
 ResponseParser::ResponseParser(ParserLimits limits) : limits_(limits) {
   // Lenient flags stay off: RFC 9112 section 6.3 framing rules are enforced as written.
   llhttp_init(&parser_, HTTP_RESPONSE, &ParserCallbacks::settings());
@@ -182,7 +203,7 @@ ResponseParser::Result ResponseParser::feed(std::string_view data,
   body_out_ = &body_out;
 
   if (phase_ == Phase::body) {
-    return end_of_run(r, llhttp_execute(&parser_, data.data(), data.size()), data.data(),
+    return end_of_run(r, execute(data.data(), data.size()), data.data(),
                       data.size());
   }
 
@@ -190,7 +211,7 @@ ResponseParser::Result ResponseParser::feed(std::string_view data,
   // Giving llhttp no more than the head may still take bounds the head without counting
   // inside callbacks: if it has not ended within the budget, it is too large.
   const std::size_t budget = std::min(data.size(), limits_.max_head_bytes - head_bytes_);
-  const llhttp_errno_t err = llhttp_execute(&parser_, data.data(), budget);
+  const llhttp_errno_t err = execute(data.data(), budget);
   if (err == HPE_OK) {
     head_bytes_ += budget;
     r.consumed = budget;
@@ -214,7 +235,7 @@ ResponseParser::Result ResponseParser::feed(std::string_view data,
   // byte: run llhttp over no input so that it reaches on_message_complete now, as the caller
   // may never receive more bytes to feed.
   const char* rest = data.data() + r.consumed;
-  return end_of_run(r, llhttp_execute(&parser_, rest, 0), rest, 0);
+  return end_of_run(r, execute(rest, 0), rest, 0);
 }
 
 ResponseParser::Result ResponseParser::end_of_run(Result r, llhttp_errno_t err, const char* base,

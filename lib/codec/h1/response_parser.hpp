@@ -100,8 +100,24 @@ class ResponseParser {
   std::optional<std::uint64_t> content_length_;
   ResponseHead head_;
   Headers trailers_;
-  std::string name_;
-  std::string value_;
+  // A field name or value as llhttp delivers it: a view into the input while one run lasts, the
+  // common case, copied into `held` only when the field continues into the next input.
+  struct FieldPart {
+    std::string_view span;
+    std::string held;
+    void append(const char* at, std::size_t n);
+    void keep();   // the input is about to go: hold the bytes
+    std::string_view view() const noexcept { return held.empty() ? span : std::string_view(held); }
+    void clear() noexcept {
+      span = {};
+      held.clear();
+    }
+  };
+  // llhttp_execute, keeping a field that continues into the next input.
+  llhttp_errno_t execute(const char* data, std::size_t size);
+
+  FieldPart name_;
+  FieldPart value_;
   std::vector<std::string_view>* body_out_ = nullptr;
   std::optional<Errc> pending_;   // set by a callback that rejected the message
   const char* error_reason_ = "";

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -36,13 +37,17 @@ void record_complete(Trace& t, const ResponseParser& p) {
 }
 
 // Feeds data as the given pieces, each piece fed until fully consumed or an error, like a
-// connection does with its read buffer. Returns when the final response is complete (any bytes
-// after it are left) or on error.
+// connection does with its read buffer: every piece goes through the same buffer, overwritten
+// once the piece is done, so nothing may keep pointing into an earlier one. Returns when the
+// final response is complete (any bytes after it are left) or on error.
 Trace run(ResponseParser& p, const std::vector<std::string>& pieces, bool eof = false) {
   Trace t;
   std::vector<std::string_view> body;
+  std::string buffer;
   for (const std::string& piece : pieces) {
-    std::string_view rest = piece;
+    std::fill(buffer.begin(), buffer.end(), '\0');
+    buffer.assign(piece);
+    std::string_view rest = buffer;
     do {
       body.clear();
       const auto r = p.feed(rest, body);
