@@ -55,7 +55,21 @@ class Headers {
   std::vector<value_type> items_;
 };
 
-// ASCII case-insensitive equality, as header names and schemes compare.
-bool iequals(std::string_view a, std::string_view b) noexcept;
+// ASCII case-insensitive equality, as header names and schemes compare. Inline: header lookups
+// compare every field's name, and most differ in length.
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]);
+    const auto y = static_cast<unsigned char>(b[i]);
+    // Equal bytes are the common case. Otherwise they match only as the two cases of a letter:
+    // equal once bit 0x20 is set, and a letter then.
+    if (x != y) {
+      const auto lower = static_cast<unsigned char>(x | 0x20);
+      if (lower != (y | 0x20) || lower < 'a' || lower > 'z') return false;
+    }
+  }
+  return true;
+}
 
 }  // namespace httpxx

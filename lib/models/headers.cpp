@@ -21,10 +21,6 @@ constexpr std::array<bool, 256> make_tchar_table() {
 }
 constexpr std::array<bool, 256> tchar_table = make_tchar_table();
 
-constexpr unsigned char ascii_lower(unsigned char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c | 0x20) : c;
-}
-
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 // A field name quoted for an error message: printable ASCII as is, anything else as \xNN, so a
@@ -72,17 +68,6 @@ void normalize_value(std::string_view name, std::string& value) {
 }
 
 }  // namespace
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    const auto x = static_cast<unsigned char>(a[i]);
-    const auto y = static_cast<unsigned char>(b[i]);
-    // Equal bytes are the common case; only then fold case.
-    if (x != y && ascii_lower(x) != ascii_lower(y)) return false;
-  }
-  return true;
-}
 
 Headers::Headers(std::initializer_list<value_type> items) {
   items_.reserve(items.size());

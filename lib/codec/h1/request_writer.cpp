@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstring>
 
 namespace httpxx::detail::h1 {
 namespace {
@@ -15,22 +16,44 @@ std::size_t fields_size(const Headers& headers) noexcept {
   return n;
 }
 
-void append_fields(std::string& out, const Headers& headers) {
+// Copies text to cursor and returns the end of the copy.
+char* put(char* cursor, std::string_view text) noexcept {
+  if (text.empty()) return cursor;   // an empty view may have no data() for memcpy
+  std::memcpy(cursor, text.data(), text.size());
+  return cursor + text.size();
+}
+
+// Writes "name: value" CRLF for each field at cursor, which has room for fields_size(headers).
+char* put_fields(char* cursor, const Headers& headers) noexcept {
   for (const auto& [name, value] : headers) {
-    out.append(name).append(": ").append(value).append(crlf);
+    cursor = put(cursor, name);
+    cursor = put(cursor, ": ");
+    cursor = put(cursor, value);
+    cursor = put(cursor, crlf);
   }
+  return cursor;
+}
+
+// Grows out by size bytes and returns where they start: the head is sized once and then copied
+// in, instead of an append (and its capacity check) per piece.
+char* extend(std::string& out, std::size_t size) {
+  const std::size_t start = out.size();
+  out.resize(start + size);
+  return out.data() + start;
 }
 
 }  // namespace
 
 void write_request_head(std::string& out, std::string_view method, std::string_view target,
                         const Headers& headers) {
-  // One reservation for the whole head: a reused buffer then never reallocates here.
-  out.reserve(out.size() + method.size() + 1 + target.size() + version.size() +
-              fields_size(headers) + crlf.size());
-  out.append(method).append(" ").append(target).append(version);
-  append_fields(out, headers);
-  out.append(crlf);
+  char* cursor = extend(out, method.size() + 1 + target.size() + version.size() + fields_size(headers) +
+                                 crlf.size());
+  cursor = put(cursor, method);
+  cursor = put(cursor, " ");
+  cursor = put(cursor, target);
+  cursor = put(cursor, version);
+  cursor = put_fields(cursor, headers);
+  put(cursor, crlf);
 }
 
 void write_chunk(std::string& out, std::string_view data) {
@@ -46,10 +69,10 @@ void write_chunk(std::string& out, std::string_view data) {
 void write_last_chunk(std::string& out) { out.append("0\r\n\r\n"); }
 
 void write_last_chunk(std::string& out, const Headers& trailers) {
-  out.reserve(out.size() + 3 + fields_size(trailers) + crlf.size());
-  out.append("0\r\n");
-  append_fields(out, trailers);
-  out.append(crlf);
+  char* cursor = extend(out, 3 + fields_size(trailers) + crlf.size());
+  cursor = put(cursor, "0\r\n");
+  cursor = put_fields(cursor, trailers);
+  put(cursor, crlf);
 }
 
 }  // namespace httpxx::detail::h1

@@ -13,11 +13,12 @@ TEST_CASE("h1 writer: request head, byte-exact") {
   headers.add_unchecked("Accept", "*/*");
   headers.add_unchecked("X-Multi", "a");
   headers.add_unchecked("x-multi", "b");
+  headers.add_unchecked("X-Empty", "");
   std::string out = "kept";
   write_request_head(out, "GET", "/path?q=1", headers);
   CHECK(out ==
         "keptGET /path?q=1 HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\nX-Multi: a\r\n"
-        "x-multi: b\r\n\r\n");
+        "x-multi: b\r\nX-Empty: \r\n\r\n");
 
   std::string bare;
   write_request_head(bare, "OPTIONS", "*", Headers{});

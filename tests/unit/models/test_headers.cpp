@@ -18,6 +18,16 @@ TEST_CASE("iequals folds ASCII case only") {
   CHECK_FALSE(httpxx::iequals("@", "`"));
   CHECK_FALSE(httpxx::iequals("[", "{"));
   CHECK_FALSE(httpxx::iequals("\xc4", "\xe4"));
+  // Every pair of bytes: equal exactly when their ASCII lower cases are.
+  const auto lower = [](int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+  int mismatches = 0;
+  for (int x = 0; x < 256; ++x) {
+    for (int y = 0; y < 256; ++y) {
+      const char a = static_cast<char>(x), b = static_cast<char>(y);
+      if (httpxx::iequals({&a, 1}, {&b, 1}) != (lower(x) == lower(y))) ++mismatches;
+    }
+  }
+  CHECK(mismatches == 0);
 }
 
 TEST_CASE("Headers keep wire order and original case") {
