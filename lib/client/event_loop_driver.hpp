@@ -46,28 +46,33 @@ class EventLoopDriver final : public BlockingDriver {
   bool driving_ = false;
 };
 
+namespace event_loop {
+
+// Awaits op and leaves its result in result: the result is moved once, out of op's frame,
+// rather than through co_spawn's completion handler and its binders.
+template <class T>
+asio::awaitable<void> store_result(asio::awaitable<T> op, std::optional<T>& result) {
+  result.emplace(co_await std::move(op));
+}
+
+}  // namespace event_loop
+
 template <class T>
 T EventLoopDriver::call(asio::awaitable<T> op) {
   check_not_on_loop();
   std::atomic<bool> done = false;
   std::exception_ptr error;
+  const auto on_done = [this, &done, &error](std::exception_ptr e) {
+    error = std::move(e);
+    complete(done);
+  };
   if constexpr (std::is_void_v<T>) {
-    asio::co_spawn(context_, std::move(op), [this, &done, &error](std::exception_ptr e) {
-      error = std::move(e);
-      complete(done);
-    });
+    asio::co_spawn(context_, std::move(op), on_done);
     drive(done);
     if (error) std::rethrow_exception(error);
   } else {
     std::optional<T> result;
-    asio::co_spawn(context_, std::move(op), [this, &done, &error, &result](std::exception_ptr e, T value) {
-      if (e) {
-        error = std::move(e);
-      } else {
-        result.emplace(std::move(value));
-      }
-      complete(done);
-    });
+    asio::co_spawn(context_, event_loop::store_result(std::move(op), result), on_done);
     drive(done);
     if (error) std::rethrow_exception(error);
     return std::move(*result);
