@@ -123,13 +123,13 @@ void Headers::set(std::string name, std::string value) {
 void Headers::add(std::string name, std::string value) {
   validate_name(name);
   normalize_value(name, value);
-  items_.emplace_back(std::move(name), std::move(value));
+  add_unchecked(std::move(name), std::move(value));
 }
 
 void Headers::prepend(std::string name, std::string value) {
   validate_name(name);
   normalize_value(name, value);
-  items_.emplace(items_.begin(), std::move(name), std::move(value));
+  prepend_unchecked(std::move(name), std::move(value));
 }
 
 void Headers::prepend_unchecked(std::string name, std::string value) {

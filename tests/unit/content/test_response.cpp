@@ -158,6 +158,13 @@ TEST_CASE("a complete response decodes its content at construction") {
         Strings{body.substr(0, 5000), body.substr(5000, 5000), body.substr(10000, 5000), body.substr(15000)});
   CHECK_THROWS_AS(r.iter_raw(), StreamConsumed);
   CHECK_THROWS_AS(Response(200, {{"Content-Encoding", "br"}}, "not brotli"), DecodingError);
+  // No content under a coding (a HEAD or 304 response carries one): nothing to decode, no error.
+  for (const char* coding : {"gzip", "deflate", "br", "zstd", "gzip, br"}) {
+    CAPTURE(coding);
+    const Response empty(200, {{"Content-Encoding", coding}});
+    CHECK(empty.content().empty());
+    CHECK(empty.num_bytes_downloaded() == 0);
+  }
   CHECK_FALSE(Response(204).headers().contains("Content-Length"));
   CHECK(Response(200, {{"Transfer-Encoding", "chunked"}}, "x").headers().get("Content-Length") == std::nullopt);
 }
