@@ -1,5 +1,7 @@
 #include "codec/h1/response_parser.hpp"
 
+#include "codec/h1/llhttp_execute.hpp"
+
 #include <algorithm>
 #include <utility>
 
@@ -154,7 +156,7 @@ void ResponseParser::FieldPart::keep() {
 }
 
 llhttp_errno_t ResponseParser::execute(const char* data, std::size_t size) {
-  const llhttp_errno_t err = llhttp_execute(&parser_, data, size);
+  const llhttp_errno_t err = execute_llhttp(&parser_, data, size);
   name_.keep();
   value_.keep();
   return err;
