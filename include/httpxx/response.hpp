@@ -169,6 +169,10 @@ class Response {
   void set_max_decoded_size(std::optional<std::size_t> limit) noexcept { max_decoded_size_ = limit; }
   Cookies& mutable_cookies() noexcept { return cookies_; }
   bool has_stream() const noexcept { return stream_ != nullptr; }
+  // Reads into the content what of the body has arrived, without waiting, as aread() begins;
+  // true when the body is complete. A client that calls it first spares aread()'s coroutine
+  // when the body came with the head; aread() goes on from where this stopped.
+  bool read_arrived();
 
  private:
   detail::BodyReader& body_reader();
@@ -194,6 +198,7 @@ class Response {
   bool content_read_ = true;       // false while a stream has not been read to the end
   bool closed_ = true;             // a complete response is closed; set_stream opens it
   bool stream_consumed_ = true;    // its stream was read or iterated (or there is none)
+  bool reading_content_ = false;   // read_arrived() began reading the body into content_
   std::string http_version_ = "HTTP/1.1";
   std::string reason_phrase_;
   // Declared before the stream and the reader: a blocking client's loop outlives the connection

@@ -158,7 +158,7 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
   }
   if (!options.stream) {
     try {
-      co_await response.aread();
+      if (!response.read_arrived()) co_await response.aread();
     } catch (...) {
       response.close();
       throw;

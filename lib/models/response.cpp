@@ -169,6 +169,7 @@ void Response::require_driver() const {
 
 void Response::fail_reading() {
   // The connection's framing position is lost: give it up, and say which request failed.
+  reading_content_ = false;
   close();
   try {
     throw;
@@ -209,13 +210,21 @@ bool Response::read_buffered(std::string& out) {
   return ended;
 }
 
-asio::awaitable<const std::string&> Response::aread() {
-  if (content_read_) co_return content_;
-  check_stream_unused();
-  stream_consumed_ = true;
-  content_.clear();
+bool Response::read_arrived() {
+  if (content_read_) return true;
+  if (!reading_content_) {
+    check_stream_unused();
+    stream_consumed_ = true;
+    content_.clear();
+    reading_content_ = true;
+  }
   // A small body has usually arrived with the head: then it is read here, synchronously.
-  bool ended = read_buffered(content_);
+  content_read_ = read_buffered(content_);
+  return content_read_;
+}
+
+asio::awaitable<const std::string&> Response::aread() {
+  bool ended = read_arrived();
   while (!ended) {
     const bool more = co_await read_chunk(false, content_);
     ended = !more;

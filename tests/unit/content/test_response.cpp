@@ -304,6 +304,49 @@ TEST_CASE("a body partly arrived is read on from where the arrived bytes end") {
   CHECK_FALSE(s.stream->abandoned);
 }
 
+TEST_CASE("read_arrived reads what has arrived without waiting, and aread goes on from there") {
+  const std::string body = sample();
+  const std::string wire = test::gzip(body);
+  const auto chunks = pieces(wire, 100);
+
+  auto whole = streamed({{"Content-Encoding", "gzip"}}, chunks, false);
+  whole.stream->arrived_all = true;
+  CHECK(whole.response.read_arrived());
+  CHECK(whole.response.content() == body);
+  CHECK(whole.stream->suspending_reads == 0);
+  CHECK(whole.response.is_closed());
+  CHECK(whole.response.read_arrived());   // once read, it stays read
+
+  auto part = streamed({{"Content-Encoding", "gzip"}}, chunks, false);
+  part.stream->arrived = chunks.size() / 2;
+  Response& r = part.response;
+  CHECK_FALSE(r.read_arrived());
+  CHECK_THROWS_AS((void)r.content(), ResponseNotRead);
+  CHECK_FALSE(r.read_arrived());          // nothing more has arrived: still not complete
+  const std::string content = run_async<std::string>([&r]() -> asio::awaitable<std::string> {
+    co_return co_await r.aread();
+  });
+  CHECK(content == body);
+  CHECK(part.stream->suspending_reads == static_cast<int>(chunks.size() - chunks.size() / 2) + 1);
+  CHECK_FALSE(part.stream->abandoned);
+}
+
+TEST_CASE("after a failed read, read_arrived and aread refuse the consumed stream") {
+  auto s = streamed({}, {"a", "b", "c"}, false);
+  s.stream->arrived = 1;
+  s.stream->fail_at = 2;
+  Response& r = s.response;
+  CHECK_FALSE(r.read_arrived());
+  CHECK_THROWS_AS(run_async<std::string>([&r]() -> asio::awaitable<std::string> {
+    co_return co_await r.aread();
+  }), ReadTimeout);
+  CHECK(s.stream->abandoned);
+  CHECK_THROWS_AS(r.read_arrived(), StreamConsumed);
+  CHECK_THROWS_AS(run_async<std::string>([&r]() -> asio::awaitable<std::string> {
+    co_return co_await r.aread();
+  }), StreamConsumed);
+}
+
 TEST_CASE("an error in the arrived bytes closes the stream and names the request") {
   auto s = streamed({}, {"part"});
   s.stream->fail_buffered = true;
