@@ -223,8 +223,9 @@ asio::awaitable<void> Http11Connection::write_body(Request& request, const Reque
   }
 }
 
-asio::awaitable<Response> Http11Connection::send(Request& request, const RequestRoute& route,
-                                                 const RequestDeadlines& deadlines, PoolLease lease) {
+asio::awaitable<void> Http11Connection::send(Request& request, const RequestRoute& route,
+                                             const RequestDeadlines& deadlines, PoolLease lease,
+                                             std::optional<Response>& response) {
   busy_ = true;
   read_buffer_.acquire();
   body_received_ = 0;
@@ -287,11 +288,10 @@ asio::awaitable<Response> Http11Connection::send(Request& request, const Request
   auto head = parser_.take_head();
   http_version_ = head.version_minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
   if (auto timeout = keep_alive_timeout(head.headers)) server_expiry_ = Clock::now() + *timeout;
-  Response response(head.status_code, std::move(head.headers));
-  response.set_http_version(std::string(http_version_));
-  response.set_reason_phrase(std::move(head.reason));
-  response.set_stream(std::make_shared<Http11BodyStream>(shared_from_this(), std::move(lease), deadlines));
-  co_return response;
+  response.emplace(head.status_code, std::move(head.headers));
+  response->set_http_version(std::string(http_version_));
+  response->set_reason_phrase(std::move(head.reason));
+  response->set_stream(std::make_shared<Http11BodyStream>(shared_from_this(), std::move(lease), deadlines));
 }
 
 void Http11Connection::read_buffered_body(std::string& out, bool& finished) {

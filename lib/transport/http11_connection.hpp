@@ -25,8 +25,8 @@ class Http11Connection final : public Connection,
  public:
   Http11Connection(std::unique_ptr<ByteStream> stream, std::string peer, h1::ParserLimits limits);
 
-  asio::awaitable<Response> send(Request& request, const RequestRoute& route,
-                                 const RequestDeadlines& deadlines, PoolLease lease) override;
+  asio::awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
+                             PoolLease lease, std::optional<Response>& response) override;
   bool is_multiplexed() const noexcept override { return false; }
   bool has_capacity() const noexcept override { return !busy_; }
   bool is_reusable() noexcept override;

@@ -311,8 +311,8 @@ void Http2Connection::raise_stream_error(StreamState& stream) {
   throw RemoteProtocolError("HTTP/2 stream to " + peer_ + " closed before the response was complete");
 }
 
-asio::awaitable<Response> Http2Connection::send(Request& request, const RequestRoute&,
-                                                const RequestDeadlines& deadlines, PoolLease lease) {
+asio::awaitable<void> Http2Connection::send(Request& request, const RequestRoute&, const RequestDeadlines& deadlines,
+                                            PoolLease lease, std::optional<Response>& response) {
   auto self = shared_from_this();
   const auto pool_deadline = deadlines.for_phase(Phase::pool);
   co_await wait_for_capacity(pool_deadline.at, deadlines, pool_deadline.is_total);
@@ -355,10 +355,9 @@ asio::awaitable<Response> Http2Connection::send(Request& request, const RequestR
   }
   if (!state->head_received) raise_stream_error(*state);
 
-  Response response(state->status, std::move(state->headers));
-  response.set_http_version("HTTP/2");
-  response.set_stream(std::make_shared<Http2BodyStream>(self, state, std::move(lease), deadlines));
-  co_return response;
+  response.emplace(state->status, std::move(state->headers));
+  response->set_http_version("HTTP/2");
+  response->set_stream(std::make_shared<Http2BodyStream>(self, state, std::move(lease), deadlines));
 }
 
 asio::awaitable<void> Http2Connection::read_body(StreamState& stream, std::string& out,

@@ -29,8 +29,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   // Sends the connection preface and starts the reader; once, right after construction.
   void start();
 
-  asio::awaitable<Response> send(Request& request, const RequestRoute& route,
-                                 const RequestDeadlines& deadlines, PoolLease lease) override;
+  asio::awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
+                             PoolLease lease, std::optional<Response>& response) override;
   bool is_multiplexed() const noexcept override { return true; }
   bool has_capacity() const noexcept override;
   bool is_reusable() noexcept override { return !closed_ && !session_.going_away(); }

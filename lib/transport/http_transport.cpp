@@ -99,12 +99,13 @@ class HTTPTransportImpl {
       if (!lease.connection()) lease.attach(co_await self->open_connection(url, deadlines));
       auto* connection = lease.connection();
       try {
-        Response response = co_await connection->send(request, route, deadlines, std::move(lease));
-        if (route.absolute_form && response.status_code() == 407) {
-          co_await response.aclose();
-          throw forwarding_refused(response, url);
+        std::optional<Response> response;
+        co_await connection->send(request, route, deadlines, std::move(lease), response);
+        if (route.absolute_form && response->status_code() == 407) {
+          co_await response->aclose();
+          throw forwarding_refused(*response, url);
         }
-        co_return response;
+        co_return std::move(*response);
       } catch (const StaleConnection& stale) {
         // RFC 9110 9.2.2: only a request that is safe to repeat is sent again, and only once.
         const auto& body = request.body();

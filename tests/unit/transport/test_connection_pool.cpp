@@ -40,11 +40,13 @@ class FakeConnection final : public Connection {
  public:
   explicit FakeConnection(bool multiplexed = false) : multiplexed_(multiplexed) {}
 
-  asio::awaitable<httpxx::Response> send(httpxx::Request&, const httpxx::detail::RequestRoute&,
-                                         const httpxx::detail::RequestDeadlines&, PoolLease lease) override {
+  asio::awaitable<void> send(httpxx::Request&, const httpxx::detail::RequestRoute&,
+                             const httpxx::detail::RequestDeadlines&, PoolLease lease,
+                             std::optional<httpxx::Response>& response) override {
     used_ = true;
     lease.release(reusable_);
-    co_return httpxx::Response(200);
+    response.emplace(200);
+    co_return;
   }
   bool is_multiplexed() const noexcept override { return multiplexed_; }
   bool has_capacity() const noexcept override { return true; }
