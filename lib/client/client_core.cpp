@@ -27,6 +27,10 @@ void sort_mounts(Mounts& mounts) {
   std::stable_sort(mounts.begin(), mounts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
 }
 
+std::shared_ptr<Request> shared(std::optional<Request> request) {
+  return request ? std::make_shared<Request>(std::move(*request)) : nullptr;
+}
+
 }  // namespace
 
 ClientCore::ClientCore(asio::any_io_executor executor, ClientOptions options)
@@ -103,22 +107,23 @@ Request ClientCore::build_request(std::string_view method, const URL& url, Reque
 }
 
 asio::awaitable<Response> ClientCore::send(Request request, SendOptions options) {
-  return send_all(shared_from_this(), std::move(request), std::move(options));
+  // Shared from here on: each response refers to the request that produced it, without a copy.
+  return send_all(shared_from_this(), std::make_shared<Request>(std::move(request)), std::move(options));
 }
 
-asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, Request request,
+// Each request and response is held by a pointer or declared where it is produced, so that
+// the coroutine's frame holds no Request and no Response but the one answer: GCC keeps every
+// local of a coroutine in its frame, and Asio recycles frames only up to 1,020 bytes.
+asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> current,
                                                SendOptions options) {
   const auto started = std::chrono::steady_clock::now();
   Exchange exchange;
   exchange.follow_redirects = options.follow_redirects.value_or(self->options_.follow_redirects);
-  exchange.caller_cookie = request.headers().contains("Cookie");
-  const Auth auth = choose_auth(options.auth, self->options_.auth, request.url());
+  exchange.caller_cookie = current->headers().contains("Cookie");
+  const Auth auth = choose_auth(options.auth, self->options_.auth, current->url());
   AuthFlow* const flow = auth.flow();
-  // Shared from here on: each response refers to the request that produced it, without a copy.
-  auto current = std::make_shared<Request>(std::move(request));
   if (flow) flow->on_request(*current);
   auto& history = exchange.history;
-  Response response;
   // httpx's _send_handling_auth around _send_handling_redirects, in one coroutine: one frame per
   // call whatever the auth. Each turn sends one request, then follows a redirect, or else lets
   // the auth flow answer the final response of its round; the history collects both.
@@ -129,43 +134,44 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
     }
     self->prepare_single(*current, exchange);
     try {
-      response = co_await self->transport_for(current->url()).handle_async_request(*current);
+      Response response = co_await self->transport_for(current->url()).handle_async_request(*current);
+      self->finish_single(current, response);
+      if (!history.empty()) response.set_history(history);
+
+      std::shared_ptr<Request> next;
+      if (exchange.follow_redirects) {
+        next = shared(build_redirect_request(*current, response));
+      } else {
+        keep_unfollowed_redirect(*current, response);
+      }
+      const bool redirected = next != nullptr;
+      if (!redirected && flow) {
+        if (flow->requires_response_body()) co_await response.aread();
+        next = shared(flow->on_response(*current, response));
+      }
+      if (!next) {
+        if (!options.stream) {
+          try {
+            if (!response.read_arrived()) co_await response.aread();
+          } catch (...) {
+            response.close();
+            throw;
+          }
+        }
+        response.set_elapsed(std::chrono::steady_clock::now() - started);
+        co_return response;
+      }
+      // The redirect or the answered challenge goes to the history, its connection back to the
+      // pool once the (usually small) body is drained.
+      co_await response.aread();
+      history.push_back(std::move(response));
+      current = std::move(next);
+      if (redirected) exchange.caller_cookie = false;   // the redirect dropped it (as httpx does)
     } catch (RequestError& error) {
       if (!error.has_request()) error.set_request(current);
       throw;
     }
-    self->finish_single(current, response);
-    if (!history.empty()) response.set_history(history);
-
-    std::optional<Request> next;
-    if (exchange.follow_redirects) {
-      next = build_redirect_request(*current, response);
-    } else {
-      keep_unfollowed_redirect(*current, response);
-    }
-    const bool redirected = next.has_value();
-    if (!redirected && flow) {
-      if (flow->requires_response_body()) co_await response.aread();
-      next = flow->on_response(*current, response);
-    }
-    if (!next) break;
-    // The redirect or the answered challenge goes to the history, its connection back to the
-    // pool once the (usually small) body is drained.
-    co_await response.aread();
-    history.push_back(std::move(response));
-    current = std::make_shared<Request>(std::move(*next));
-    if (redirected) exchange.caller_cookie = false;   // the redirect dropped it (as httpx does)
   }
-  if (!options.stream) {
-    try {
-      if (!response.read_arrived()) co_await response.aread();
-    } catch (...) {
-      response.close();
-      throw;
-    }
-  }
-  response.set_elapsed(std::chrono::steady_clock::now() - started);
-  co_return response;
 }
 
 void ClientCore::keep_unfollowed_redirect(const Request& request, Response& response) {

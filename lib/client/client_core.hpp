@@ -51,7 +51,7 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   // The auth and redirect loops, and the body read unless streaming. Static, holding the core:
   // the client may be released while the request runs.
-  static asio::awaitable<Response> send_all(std::shared_ptr<ClientCore> self, Request request,
+  static asio::awaitable<Response> send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> request,
                                             SendOptions options);
   // A redirect not followed: the response offers it as next_request().
   static void keep_unfollowed_redirect(const Request& request, Response& response);
