@@ -193,10 +193,12 @@ void ClientCore::prepare_single(Request& request, const Exchange& exchange) {
       std::lock_guard lock(cookies_mutex_);
       if (!options_.cookies.empty()) cookie = options_.cookies.cookie_header(request.url());
     }
-    if (cookie.empty()) {
-      request.headers().remove("Cookie");
-    } else {
+    if (!cookie.empty()) {
       request.headers().set("Cookie", std::move(cookie));
+    } else if (!exchange.history.empty()) {
+      // A redirect or an auth round: the request was built from the one before, whose Cookie
+      // came along. The first request has none, or caller_cookie would be set.
+      request.headers().remove("Cookie");
     }
   }
   // The hooks see the request as it goes out, cookies included.
