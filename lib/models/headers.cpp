@@ -163,7 +163,9 @@ void Headers::update(const Headers& other) {
   // httpx's Headers.update: our fields of every name in other go, then other's are appended.
   // other's fields are already validated, so they are appended as they are.
   if (&other == this) return;
-  for (const auto& [name, value] : other.items_) remove(name);
+  if (!items_.empty()) {   // a client's headers are copied into an empty set for each request
+    for (const auto& [name, value] : other.items_) remove(name);
+  }
   items_.insert(items_.end(), other.items_.begin(), other.items_.end());
 }
 
