@@ -1,10 +1,9 @@
 // Replaces the global allocation functions with counting ones, for programs that measure what
 // an operation costs in heap allocations (tests/integration/test_allocations.cpp, the benchmark's
 // alloc_count). Include it in exactly one file of a program: it defines operator new and delete,
-// and interposes the C library's aligned_alloc, through which Asio allocates the coroutine frames
-// and operations that its recycling cache misses (in translation units that see
-// _GLIBCXX_HAVE_ALIGNED_ALLOC; the others use operator new), so that every heap allocation of a
-// request is counted, whichever way Asio made it.
+// through which Asio allocates the coroutine frames and operations that its recycling cache
+// misses (the build sets ASIO_DISABLE_STD_ALIGNED_ALLOC), and interposes the C library's
+// aligned_alloc, so that an allocation made that way is counted too.
 #pragma once
 
 #include <malloc.h>
