@@ -139,6 +139,10 @@ TEST_CASE("update replaces our fields of other's names and appends other's") {
                         {"X-A", "5"}});
   ours.update(ours);
   CHECK(ours.size() == 5);
+  // Into an empty set, as a request takes its client's headers: all of other's, repeats kept.
+  Headers empty;
+  empty.update(theirs);
+  CHECK(empty == theirs);
 }
 
 TEST_CASE("equality compares names case-insensitively and values exactly, in order") {
