@@ -1,5 +1,6 @@
 #include "transport/http2_connection.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include <asio/buffer.hpp>
@@ -35,7 +36,10 @@ constexpr std::uint32_t cancel = 0x8;
 struct Http2Connection::StreamState {
   explicit StreamState(const asio::any_io_executor& executor) : signal(executor) {}
   std::int32_t id = 0;
-  asio::steady_timer signal;          // cancelled to wake the coroutine waiting on this stream
+  // Cancelled to wake the coroutine waiting on this stream. It waits until time_point::max(),
+  // which Asio keeps out of its deadline heap: a wait costs no timerfd_settime() (see wait()).
+  asio::steady_timer signal;
+  Clock::time_point wait_until = Clock::time_point::max();   // the deadline of the wait in progress
   bool notified = false;
   bool head_received = false;
   int status = 0;
@@ -57,6 +61,7 @@ Http2Connection::Http2Connection(std::shared_ptr<ByteStream> stream, std::string
       peer_(std::move(peer)),
       session_(settings),
       write_timeout_(write_timeout),
+      deadline_timer_(stream_->get_executor()),
       read_buffer_(new char[read_buffer_size]) {}
 
 void Http2Connection::start() {
@@ -77,6 +82,9 @@ void Http2Connection::close_now() noexcept {
   if (closed_) return;
   closed_ = true;
   stream_->close();
+  // A pending deadline would keep the loop's work alive after the connection is gone.
+  deadline_timer_at_ = Clock::time_point::max();
+  deadline_timer_.cancel();
 }
 
 void Http2Connection::flush() {
@@ -259,12 +267,45 @@ asio::awaitable<bool> Http2Connection::wait(StreamState& stream, Clock::time_poi
     stream.notified = false;
     co_return true;
   }
-  stream.signal.expires_at(deadline);
+  stream.wait_until = deadline;
+  watch_deadline(deadline);
+  stream.signal.expires_at(Clock::time_point::max());
   std::error_code ec;
   co_await stream.signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  stream.wait_until = Clock::time_point::max();
   const bool woken = stream.notified;
   stream.notified = false;
   co_return woken;
+}
+
+// A reader waits once per burst of DATA, thousands of times per second on a fast download. Given
+// its own deadline, each wait would make its timer the earliest of the loop's and cost a
+// timerfd_settime() system call to arm. One timer per connection, set only when a nearer deadline
+// comes, serves every stream instead: when it fires it ends the waits that are past their
+// deadline and is set again for the nearest of the others.
+void Http2Connection::watch_deadline(Clock::time_point at) {
+  if (at >= deadline_timer_at_ || closed_) return;
+  deadline_timer_at_ = at;
+  deadline_timer_.expires_at(at);
+  deadline_timer_.async_wait([weak = weak_from_this()](const std::error_code& ec) {
+    if (ec == asio::error::operation_aborted) return;   // superseded by a nearer deadline
+    if (auto self = weak.lock()) self->expire_waits();
+  });
+}
+
+void Http2Connection::expire_waits() {
+  deadline_timer_at_ = Clock::time_point::max();
+  const auto now = Clock::now();
+  auto next = Clock::time_point::max();
+  for (auto& [id, stream] : streams_) {
+    if (stream->wait_until <= now) {
+      stream->wait_until = Clock::time_point::max();
+      stream->signal.cancel();   // woken without a notification: wait() reports the timeout
+    } else {
+      next = std::min(next, stream->wait_until);
+    }
+  }
+  watch_deadline(next);
 }
 
 asio::awaitable<void> Http2Connection::wait_for_capacity(Clock::time_point deadline,

@@ -59,6 +59,10 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   void fail_all(const std::string& reason, bool unprocessed);
   // Waits until stream is notified or deadline passes (false then).
   asio::awaitable<bool> wait(StreamState& stream, Clock::time_point deadline);
+  // Makes sure the deadline timer fires by at.
+  void watch_deadline(Clock::time_point at);
+  // Ends the waits whose deadline has passed.
+  void expire_waits();
   asio::awaitable<void> wait_for_capacity(Clock::time_point deadline, const RequestDeadlines& deadlines,
                                           bool is_total);
   asio::awaitable<void> check_alive(const RequestDeadlines& deadlines);
@@ -73,6 +77,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   std::unordered_map<std::int32_t, std::shared_ptr<StreamState>> streams_;
   std::deque<std::shared_ptr<asio::steady_timer>> capacity_waiters_;
   std::shared_ptr<asio::steady_timer> ping_waiter_;
+  asio::steady_timer deadline_timer_;     // the nearest deadline of the streams' waits, or later
+  Clock::time_point deadline_timer_at_ = Clock::time_point::max();   // max: no wait pending
   std::string write_buffer_;
   std::unique_ptr<char[]> read_buffer_;
   Clock::time_point last_activity_ = Clock::now();

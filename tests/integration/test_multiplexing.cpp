@@ -204,6 +204,56 @@ TEST_CASE("a stalled stream times out alone; its siblings carry on") {
   CHECK(contains(driver.describe(), "Connections: 0 active, 1 idle"));
 }
 
+TEST_CASE("a stream whose response never starts times out alone; its siblings carry on") {
+  auto options = h2c();
+  options.timeout.read = 0.5s;
+  AsyncDriver driver(std::move(options));
+  CHECK_THROWS_AS(driver.get(faults() + "/stall-head"), httpxx::ReadTimeout);
+  CHECK(driver.get(faults() + "/ok").text() == "ok\n");
+  CHECK(contains(driver.describe(), "Connections: 0 active, 1 idle"));
+}
+
+TEST_CASE("a stream's nearer read deadline is kept while another stream waits with a later one") {
+  // A later default than either: the deadline the connection waited with for the first
+  // response is no excuse for missing the short one.
+  auto options = h2c();
+  options.timeout.read = 60s;
+  AsyncDriver driver(std::move(options));
+  auto& client = driver.client();
+  // The connection is made first: both requests then take it, rather than a connection each.
+  REQUIRE(driver.get(faults() + "/ok").text() == "ok\n");
+  // Both wait on the same connection for a response that never starts. The first waits with a
+  // long limit; the second, started after it, with a short one, and must fail first: its
+  // deadline is the nearer, though the first's was set before it.
+  std::vector<std::string> finished;
+  auto wait_for_head = [&](std::string name, httpxx::Duration read_limit) -> asio::awaitable<void> {
+    httpxx::RequestOptions options;
+    httpxx::Timeout timeout;
+    timeout.read = read_limit;
+    options.timeout = timeout;
+    try {
+      co_await client.get(faults() + "/stall-head", std::move(options));
+      finished.push_back(name + ": answered");
+    } catch (const httpxx::ReadTimeout&) {
+      finished.push_back(name + ": ReadTimeout");
+    } catch (const std::exception& e) {
+      finished.push_back(name + ": " + e.what());
+    }
+  };
+  const auto start = std::chrono::steady_clock::now();
+  asio::co_spawn(driver.context(), wait_for_head("long", 30s), asio::detached);
+  asio::co_spawn(driver.context(), wait_for_head("short", 0.3s), asio::detached);
+  while (finished.empty()) driver.context().run_one();
+  CHECK(finished == std::vector<std::string>{"short: ReadTimeout"});
+  // Well before either later deadline, which a timer left at the earlier waits' would wait for.
+  CHECK(std::chrono::steady_clock::now() - start < 20s);
+  // Closing the client ends the long wait.
+  driver.close();
+  while (finished.size() < 2) driver.context().run_one();
+  CHECK(finished[1].rfind("long: ", 0) == 0);
+  CHECK(finished[1] != "long: answered");
+}
+
 TEST_CASE_TEMPLATE("malformed frames fail the connection with a clear error, the pool recovers", Driver,
                    SyncDriver, AsyncDriver) {
   Driver client(h2c());

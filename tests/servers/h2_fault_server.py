@@ -20,6 +20,8 @@ The request's :path picks the behaviour; a request is acted on once its stream h
   /rst?code=7            RST_STREAM on the request's stream with that error code (7 =
                          REFUSED_STREAM, 8 = CANCEL, 2 = INTERNAL_ERROR, ...); the connection
                          stays usable.
+  /stall-head            nothing at all on that stream, not even its HEADERS; other streams are
+                         still served.
   /stall-window          200 headers, then DATA until the stream's or the connection's
                          flow-control window is used up, then nothing more on that stream (even
                          after WINDOW_UPDATE); other streams are still served.
@@ -170,6 +172,7 @@ class H2Session:
             "/echo-unacknowledged": self.handle_echo_unacknowledged,
             "/goaway-after": self.handle_goaway_after,
             "/rst": self.handle_rst,
+            "/stall-head": self.handle_stall_head,
             "/stall-window": self.handle_stall_window,
             "/malformed": self.handle_malformed,
             "/huge-headers": self.handle_huge_headers,
@@ -209,6 +212,9 @@ class H2Session:
     def handle_rst(self, stream_id, stream):
         code = int(stream.query.get("code", "7"))
         self.conn.reset_stream(stream_id, error_code=code)
+
+    def handle_stall_head(self, stream_id, stream):
+        pass  # the response never starts
 
     def handle_stall_window(self, stream_id, stream):
         self.conn.send_headers(stream_id, [(":status", "200"),
