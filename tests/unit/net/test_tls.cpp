@@ -66,6 +66,13 @@ asio::awaitable<std::string> round_trip(ByteStream& stream, std::string_view tex
   co_return received;
 }
 
+// Many records each way, more than one read's worth: the records span reads.
+std::string large_text() {
+  std::string text(64 * 1024, '\0');
+  for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + i % 26);
+  return text;
+}
+
 // Expects the handshake to fail with reason somewhere in the message.
 void expect_failure(const std::string& server_cert, const TlsConfig& config, const std::string& host,
                     const std::string& reason) {
@@ -106,6 +113,22 @@ TEST_CASE("a trusted server: handshake, ALPN h2, data both ways") {
   const auto connections = server.finished(1);
   REQUIRE(connections.size() == 1);
   CHECK(connections[0].alpn == "h2");
+}
+
+TEST_CASE("a transfer of many records each way arrives intact") {
+  TlsTestServer server(server_with(test_pki().server_cert));
+  asio::io_context io;
+  auto context = TlsContext::create(trusting_test_ca());
+  const auto text = large_text();
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    CHECK(co_await round_trip(*stream, text) == text);
+    CHECK(co_await round_trip(*stream, "and a short one") == "and a short one");
+    CHECK(stream->is_reusable());
+  }());
+  CHECK(server.finished(1).size() == 1);
 }
 
 TEST_CASE("ALPN falls back to http/1.1 and is empty when not offered") {
