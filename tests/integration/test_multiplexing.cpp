@@ -193,22 +193,14 @@ TEST_CASE_TEMPLATE("RST_STREAM: REFUSED_STREAM is retried, other codes are named
   check_pool_clean(client);
 }
 
-TEST_CASE("a stalled stream times out alone; its siblings carry on") {
-  auto options = h2c();
-  options.timeout.read = 0.5s;
-  AsyncDriver driver(std::move(options));
-  auto stalled = driver.stream("GET", faults() + "/stall-window");
-  CHECK(stalled.status_code() == 200);
-  CHECK_THROWS_AS(driver.each_chunk(stalled, 0, [](const std::string&) { return true; }), httpxx::ReadTimeout);
-  CHECK(driver.get(faults() + "/ok").text() == "ok\n");
-  CHECK(contains(driver.describe(), "Connections: 0 active, 1 idle"));
-}
-
-TEST_CASE("a stream whose response never starts times out alone; its siblings carry on") {
+TEST_CASE("a stream stalled in its head or its body times out alone; its siblings carry on") {
   auto options = h2c();
   options.timeout.read = 0.5s;
   AsyncDriver driver(std::move(options));
   CHECK_THROWS_AS(driver.get(faults() + "/stall-head"), httpxx::ReadTimeout);
+  auto stalled = driver.stream("GET", faults() + "/stall-window");
+  CHECK(stalled.status_code() == 200);
+  CHECK_THROWS_AS(driver.each_chunk(stalled, 0, [](const std::string&) { return true; }), httpxx::ReadTimeout);
   CHECK(driver.get(faults() + "/ok").text() == "ok\n");
   CHECK(contains(driver.describe(), "Connections: 0 active, 1 idle"));
 }
@@ -231,8 +223,10 @@ TEST_CASE("a stream's nearer read deadline is kept while another stream waits wi
     httpxx::Timeout timeout;
     timeout.read = read_limit;
     options.timeout = timeout;
+    // Named rather than a temporary inside the co_await: see "GCC 12 and coroutines" in README.md.
+    const std::string url = faults() + "/stall-head";
     try {
-      co_await client.get(faults() + "/stall-head", std::move(options));
+      co_await client.get(url, std::move(options));
       finished.push_back(name + ": answered");
     } catch (const httpxx::ReadTimeout&) {
       finished.push_back(name + ": ReadTimeout");
