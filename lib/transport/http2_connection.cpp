@@ -34,10 +34,10 @@ constexpr std::uint32_t cancel = 0x8;
 }  // namespace
 
 struct Http2Connection::StreamState {
-  explicit StreamState(const asio::any_io_executor& executor) : signal(executor) {}
+  explicit StreamState(const asio::any_io_executor& executor) : signal(executor, Clock::time_point::max()) {}
   std::int32_t id = 0;
-  // Cancelled to wake the coroutine waiting on this stream. It waits until time_point::max(),
-  // which Asio keeps out of its deadline heap: a wait costs no timerfd_settime() (see wait()).
+  // Cancelled to wake the coroutine waiting on this stream. It never expires, and Asio keeps
+  // such a timer out of its deadline heap: a wait costs no timerfd_settime() (see wait()).
   asio::steady_timer signal;
   Clock::time_point wait_until = Clock::time_point::max();   // the deadline of the wait in progress
   bool notified = false;
@@ -269,7 +269,6 @@ asio::awaitable<bool> Http2Connection::wait(StreamState& stream, Clock::time_poi
   }
   stream.wait_until = deadline;
   watch_deadline(deadline);
-  stream.signal.expires_at(Clock::time_point::max());
   std::error_code ec;
   co_await stream.signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   stream.wait_until = Clock::time_point::max();

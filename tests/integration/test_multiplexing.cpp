@@ -248,6 +248,19 @@ TEST_CASE("a stream's nearer read deadline is kept while another stream waits wi
   CHECK(finished[1] != "long: answered");
 }
 
+TEST_CASE("a closed HTTP/2 connection leaves no read deadline on the loop, though a response holds it") {
+  auto options = h2c();
+  options.timeout.read = 60s;
+  AsyncDriver driver(std::move(options));
+  // The head's wait set the connection's deadline timer, 60 s ahead; the unread body keeps the
+  // connection alive after the client closes it.
+  auto held = driver.stream("GET", faults() + "/stall-window");
+  REQUIRE(held.status_code() == 200);
+  driver.close();
+  driver.context().run_for(10s);
+  CHECK(driver.context().stopped());
+}
+
 TEST_CASE_TEMPLATE("malformed frames fail the connection with a clear error, the pool recovers", Driver,
                    SyncDriver, AsyncDriver) {
   Driver client(h2c());
