@@ -4,8 +4,9 @@
 
 namespace httpxx::detail {
 
-BodyReader::BodyReader(std::shared_ptr<ResponseStream> stream, std::unique_ptr<ContentDecoder> decoder)
-    : stream_(std::move(stream)), decoder_(std::move(decoder)) {}
+BodyReader::BodyReader(std::shared_ptr<ResponseStream> stream, std::unique_ptr<ContentDecoder> decoder,
+                       std::size_t raw_bytes)
+    : stream_(std::move(stream)), decoder_(std::move(decoder)), raw_bytes_(raw_bytes) {}
 
 asio::awaitable<bool> BodyReader::read_raw(std::string& out) {
   if (ended_) co_return false;

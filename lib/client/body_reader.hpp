@@ -16,7 +16,9 @@ namespace httpxx::detail {
 class BodyReader {
  public:
   // decoder may be null: the body is not content-encoded (or not in a coding we undo).
-  BodyReader(std::shared_ptr<ResponseStream> stream, std::unique_ptr<ContentDecoder> decoder);
+  // raw_bytes counts what was read from the stream before the reader was made.
+  BodyReader(std::shared_ptr<ResponseStream> stream, std::unique_ptr<ContentDecoder> decoder,
+             std::size_t raw_bytes = 0);
 
   // Appends the next raw (still content-encoded) bytes to out; false once the body has ended.
   asio::awaitable<bool> read_raw(std::string& out);

@@ -149,7 +149,7 @@ void Response::set_stream(std::shared_ptr<detail::ResponseStream> stream) {
 detail::BodyReader& Response::body_reader() {
   if (!reader_) {
     reader_ = std::make_shared<detail::BodyReader>(
-        stream_, detail::make_decoder(content_encoding(headers_), max_decoded_size_));
+        stream_, detail::make_decoder(content_encoding(headers_), max_decoded_size_), num_bytes_downloaded_);
   }
   return *reader_;
 }
@@ -198,14 +198,26 @@ asio::awaitable<bool> Response::read_chunk(bool raw, std::string& out) {
 }
 
 bool Response::read_buffered(std::string& out) {
-  detail::BodyReader& reader = body_reader();
   bool ended = false;
   try {
-    ended = reader.read_buffered(out);
+    if (!reader_) {
+      // A body in no coding we undo has no decoding state to keep: what has arrived goes
+      // straight from the stream, and a reader is made only if the rest must be awaited.
+      auto decoder = detail::make_decoder(content_encoding(headers_), max_decoded_size_);
+      if (!decoder) {
+        const std::size_t before = out.size();
+        ended = stream_->read_buffered(out);
+        num_bytes_downloaded_ += out.size() - before;
+        if (ended) close();
+        return ended;
+      }
+      reader_ = std::make_shared<detail::BodyReader>(stream_, std::move(decoder), num_bytes_downloaded_);
+    }
+    ended = reader_->read_buffered(out);
   } catch (...) {
     fail_reading();
   }
-  num_bytes_downloaded_ = reader.raw_bytes();
+  num_bytes_downloaded_ = reader_->raw_bytes();
   if (ended) close();
   return ended;
 }
