@@ -14,6 +14,10 @@
 
 namespace httpxx {
 
+namespace detail {
+class ClientCore;
+}
+
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -26,6 +30,14 @@ class Transport {
   virtual asio::awaitable<void> aclose();
   // One line of state, e.g. "<HTTPTransport <ConnectionPool [Requests: 0 active, 0 queued | ...]>>".
   virtual std::string describe() const;
+
+ private:
+  friend class detail::ClientCore;
+  // handle_async_request with the response built in the caller's storage, as the clients call
+  // it: a transport that builds the response itself spares the moves through its coroutine
+  // (a Response is over 300 bytes) and the room for it in its frame. By default, the response
+  // of handle_async_request.
+  virtual asio::awaitable<void> handle_async_request_into(Request& request, std::optional<Response>& response);
 };
 
 // Serves every request from a handler, for tests: no network.
@@ -70,6 +82,8 @@ class HTTPTransport final : public Transport {
   std::string describe() const override;
 
  private:
+  asio::awaitable<void> handle_async_request_into(Request& request, std::optional<Response>& response) override;
+
   std::shared_ptr<detail::HTTPTransportImpl> impl_;
 };
 

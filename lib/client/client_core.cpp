@@ -134,7 +134,9 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
     }
     self->prepare_single(*current, exchange);
     try {
-      Response response = co_await self->transport_for(current->url()).handle_async_request(*current);
+      std::optional<Response> answer;
+      co_await self->transport_for(current->url()).handle_async_request_into(*current, answer);
+      Response& response = *answer;
       self->finish_single(current, response);
       if (!history.empty()) response.set_history(history);
 
@@ -159,7 +161,7 @@ asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self,
           }
         }
         response.set_elapsed(std::chrono::steady_clock::now() - started);
-        co_return response;
+        co_return std::move(response);
       }
       // The redirect or the answered challenge goes to the history, its connection back to the
       // pool once the (usually small) body is drained.

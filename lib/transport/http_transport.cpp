@@ -62,7 +62,9 @@ class HTTPTransportImpl {
   }
 
   // A static member holding the transport: the transport may be released while the request runs.
-  static asio::awaitable<Response> handle(std::shared_ptr<HTTPTransportImpl> self, Request& request) {
+  // The connection builds the response in the caller's storage.
+  static asio::awaitable<void> handle(std::shared_ptr<HTTPTransportImpl> self, Request& request,
+                                      std::optional<Response>& response) {
     const auto& url = request.url();
     const auto scheme = url.scheme();
     const bool secure = scheme == "https";
@@ -99,13 +101,13 @@ class HTTPTransportImpl {
       if (!lease.connection()) lease.attach(co_await self->open_connection(url, deadlines));
       auto* connection = lease.connection();
       try {
-        std::optional<Response> response;
+        response.reset();
         co_await connection->send(request, route, deadlines, std::move(lease), response);
         if (route.absolute_form && response->status_code() == 407) {
           co_await response->aclose();
           throw forwarding_refused(*response, url);
         }
-        co_return std::move(*response);
+        co_return;
       } catch (const StaleConnection& stale) {
         // RFC 9110 9.2.2: only a request that is safe to repeat is sent again, and only once.
         const auto& body = request.body();
@@ -247,7 +249,13 @@ HTTPTransport::HTTPTransport(TransportOptions options)
 HTTPTransport::~HTTPTransport() = default;
 
 asio::awaitable<Response> HTTPTransport::handle_async_request(Request& request) {
-  return detail::HTTPTransportImpl::handle(impl_, request);
+  std::optional<Response> response;
+  co_await detail::HTTPTransportImpl::handle(impl_, request, response);
+  co_return std::move(*response);
+}
+
+asio::awaitable<void> HTTPTransport::handle_async_request_into(Request& request, std::optional<Response>& response) {
+  return detail::HTTPTransportImpl::handle(impl_, request, response);
 }
 
 asio::awaitable<void> HTTPTransport::aclose() {

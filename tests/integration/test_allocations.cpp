@@ -29,9 +29,9 @@ constexpr std::size_t counted = 500;
 // The heap allocations of one pooled GET today: the request's URL, header vector and one header
 // value longer than the short-string buffer; the shared request; the response's header vector,
 // three such values, body and body stream; and the coroutine frames and socket
-// operations that Asio's two-slot per-thread recycling cache misses: the transport's frame,
-// larger than the 1020 bytes it caches, the client's and the connection's when the cache's two
-// slots hold others, and with the blocking client co_spawn's own. How many of the small ones it
+// operations that Asio's two-slot per-thread recycling cache misses: the client's, the
+// transport's and the connection's frames, when the cache's two slots hold others or blocks
+// too small for them, and with the blocking client co_spawn's own. How many of the small ones it
 // misses varies with how the reads complete (at once, or after a wait in the event loop), which
 // depends on the timing of the server's answers: a release build makes 21 with the blocking
 // client and 14 with AsyncClient; a debug build, which inlines less, about 21 and 16, and up to 8

@@ -268,3 +268,60 @@ TEST_CASE("top-level functions") {
   auto streamed = httpxx::stream("GET", nginx() + "/1k.bin", {}, options());
   CHECK(streamed.read().size() == 1024);
 }
+
+namespace {
+
+// A transport of the caller's own around the default one, as a user writes one to log or
+// rewrite requests: the clients reach it through Transport's default in-place call.
+class CountingTransport final : public httpxx::Transport {
+ public:
+  explicit CountingTransport(std::shared_ptr<httpxx::Transport> inner) : inner_(std::move(inner)) {}
+  asio::awaitable<httpxx::Response> handle_async_request(httpxx::Request& request) override {
+    ++calls;
+    return inner_->handle_async_request(request);
+  }
+  asio::awaitable<void> aclose() override { return inner_->aclose(); }
+  int calls = 0;
+
+ private:
+  std::shared_ptr<httpxx::Transport> inner_;
+};
+
+httpxx::TransportOptions transport_options() {
+  const auto client = options();
+  httpxx::TransportOptions transport;
+  transport.ca_bundle = client.ca_bundle;
+  transport.http1 = client.http1;
+  return transport;
+}
+
+}  // namespace
+
+TEST_CASE("an HTTPTransport answers a request directly, and inside a transport that wraps it") {
+  const std::string expected = read_file(server("HTTPXX_TEST_DOCROOT") + "/1k.bin");
+  const auto transport = std::make_shared<httpxx::HTTPTransport>(transport_options());
+  asio::io_context io;
+  std::exception_ptr failure;
+  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+    httpxx::Request request("GET", httpxx::URL(nginx() + "/1k.bin"));
+    auto response = co_await transport->handle_async_request(request);
+    CHECK(response.status_code() == 200);
+    CHECK(response.http_version() == expected_version());
+    // The transport answers at the head; the body is read from the connection on demand.
+    CHECK_FALSE(response.is_closed());
+    const std::string& body = co_await response.aread();
+    CHECK(body == expected);
+    co_await transport->aclose();
+  }, [&](std::exception_ptr e) { failure = e; });
+  io.run();
+  if (failure) std::rethrow_exception(failure);
+
+  auto wrapper = std::make_shared<CountingTransport>(std::make_shared<httpxx::HTTPTransport>(transport_options()));
+  auto with_wrapper = options();
+  with_wrapper.transport = wrapper;
+  AsyncDriver client(with_wrapper);
+  const auto response = client.get(nginx() + "/1k.bin");
+  CHECK(response.content() == expected);
+  CHECK(response.request().url().href() == nginx() + "/1k.bin");
+  CHECK(wrapper->calls == 1);
+}
