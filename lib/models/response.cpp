@@ -204,20 +204,21 @@ bool Response::read_buffered(std::string& out) {
       // A body in no coding we undo has no decoding state to keep: what has arrived goes
       // straight from the stream, and a reader is made only if the rest must be awaited.
       auto decoder = detail::make_decoder(content_encoding(headers_), max_decoded_size_);
-      if (!decoder) {
-        const std::size_t before = out.size();
-        ended = stream_->read_buffered(out);
-        num_bytes_downloaded_ += out.size() - before;
-        if (ended) close();
-        return ended;
+      if (decoder) {
+        reader_ = std::make_shared<detail::BodyReader>(stream_, std::move(decoder), num_bytes_downloaded_);
       }
-      reader_ = std::make_shared<detail::BodyReader>(stream_, std::move(decoder), num_bytes_downloaded_);
     }
-    ended = reader_->read_buffered(out);
+    if (reader_) {
+      ended = reader_->read_buffered(out);
+      num_bytes_downloaded_ = reader_->raw_bytes();
+    } else {
+      const std::size_t before = out.size();
+      ended = stream_->read_buffered(out);
+      num_bytes_downloaded_ += out.size() - before;
+    }
   } catch (...) {
     fail_reading();
   }
-  num_bytes_downloaded_ = reader_->raw_bytes();
   if (ended) close();
   return ended;
 }
