@@ -61,7 +61,7 @@ Http2Connection::Http2Connection(std::shared_ptr<ByteStream> stream, std::string
       peer_(std::move(peer)),
       session_(settings),
       write_timeout_(write_timeout),
-      deadline_timer_(stream_->get_executor()),
+      deadline_timer_(stream_->get_executor(), Clock::time_point::max()),
       read_buffer_(new char[read_buffer_size]) {}
 
 void Http2Connection::start() {
@@ -83,8 +83,7 @@ void Http2Connection::close_now() noexcept {
   closed_ = true;
   stream_->close();
   // A pending deadline would keep the loop's work alive after the connection is gone.
-  deadline_timer_at_ = Clock::time_point::max();
-  deadline_timer_.cancel();
+  deadline_timer_.expires_at(Clock::time_point::max());   // cancels the wait
 }
 
 void Http2Connection::flush() {
@@ -283,9 +282,8 @@ asio::awaitable<bool> Http2Connection::wait(StreamState& stream, Clock::time_poi
 // comes, serves every stream instead: when it fires it ends the waits that are past their
 // deadline and is set again for the nearest of the others.
 void Http2Connection::watch_deadline(Clock::time_point at) {
-  if (at >= deadline_timer_at_ || closed_) return;
-  deadline_timer_at_ = at;
-  deadline_timer_.expires_at(at);
+  if (at >= deadline_timer_.expiry() || closed_) return;
+  deadline_timer_.expires_at(at);   // cancels the wait for a later deadline
   deadline_timer_.async_wait([weak = weak_from_this()](const std::error_code& ec) {
     if (ec == asio::error::operation_aborted) return;   // superseded by a nearer deadline
     if (auto self = weak.lock()) self->expire_waits();
@@ -293,7 +291,7 @@ void Http2Connection::watch_deadline(Clock::time_point at) {
 }
 
 void Http2Connection::expire_waits() {
-  deadline_timer_at_ = Clock::time_point::max();
+  deadline_timer_.expires_at(Clock::time_point::max());   // fired: no deadline is watched now
   const auto now = Clock::now();
   auto next = Clock::time_point::max();
   for (auto& [id, stream] : streams_) {

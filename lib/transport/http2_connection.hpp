@@ -77,8 +77,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   std::unordered_map<std::int32_t, std::shared_ptr<StreamState>> streams_;
   std::deque<std::shared_ptr<asio::steady_timer>> capacity_waiters_;
   std::shared_ptr<asio::steady_timer> ping_waiter_;
-  asio::steady_timer deadline_timer_;     // the nearest deadline of the streams' waits, or later
-  Clock::time_point deadline_timer_at_ = Clock::time_point::max();   // max: no wait pending
+  // Expires at the nearest deadline of the streams' waits (or later); max when none is watched.
+  asio::steady_timer deadline_timer_;
   std::string write_buffer_;
   std::unique_ptr<char[]> read_buffer_;
   Clock::time_point last_activity_ = Clock::now();
