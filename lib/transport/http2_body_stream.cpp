@@ -17,23 +17,28 @@ asio::awaitable<bool> Http2BodyStream::read_some(std::string& out) {
   try {
     co_await connection_->read_body(*stream_, out, deadlines_, finished);
   } catch (...) {
-    done_ = true;
     connection_->abandon(stream_);
-    lease_.release(connection_->is_reusable());
+    end();
     throw;
   }
-  if (finished) {
-    done_ = true;
-    lease_.release(connection_->is_reusable());
-  }
+  if (finished) end();
   co_return out.size() > size_before;
 }
 
 void Http2BodyStream::close() noexcept {
   if (done_) return;
+  connection_->abandon(stream_);   // RST_STREAM: the rest of the body is not wanted
+  end();
+}
+
+void Http2BodyStream::end() noexcept {
   done_ = true;
-  connection_->abandon(stream_);
   lease_.release(connection_->is_reusable());
+  // A response kept after its body ended keeps neither the stream's state nor the connection:
+  // their timers and socket belong to an event loop that may end before the response (the
+  // blocking client's ends with the client).
+  stream_.reset();
+  connection_.reset();
 }
 
 }  // namespace httpxx::detail

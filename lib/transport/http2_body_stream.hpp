@@ -22,6 +22,9 @@ class Http2BodyStream final : public ResponseStream {
   void close() noexcept override;
 
  private:
+  // Gives the connection back (to the pool while it takes new streams) and lets go of it.
+  void end() noexcept;
+
   std::shared_ptr<Http2Connection> connection_;
   std::shared_ptr<Http2Connection::StreamState> stream_;
   PoolLease lease_;

@@ -299,8 +299,9 @@ httpxx::TransportOptions transport_options() {
 
 TEST_CASE("an HTTPTransport answers a request directly, and inside a transport that wraps it") {
   const std::string expected = read_file(server("HTTPXX_TEST_DOCROOT") + "/1k.bin");
-  const auto transport = std::make_shared<httpxx::HTTPTransport>(transport_options());
+  // Declared first: the transport's sockets and timers must go before their event loop.
   asio::io_context io;
+  const auto transport = std::make_shared<httpxx::HTTPTransport>(transport_options());
   std::exception_ptr failure;
   asio::co_spawn(io, [&]() -> asio::awaitable<void> {
     httpxx::Request request("GET", httpxx::URL(nginx() + "/1k.bin"));
@@ -316,12 +317,15 @@ TEST_CASE("an HTTPTransport answers a request directly, and inside a transport t
   io.run();
   if (failure) std::rethrow_exception(failure);
 
-  auto wrapper = std::make_shared<CountingTransport>(std::make_shared<httpxx::HTTPTransport>(transport_options()));
+  // The client holds the only reference to its transport, so that the transport goes with the
+  // client, before the client's event loop.
   auto with_wrapper = options();
-  with_wrapper.transport = wrapper;
-  AsyncDriver client(with_wrapper);
+  with_wrapper.transport =
+      std::make_shared<CountingTransport>(std::make_shared<httpxx::HTTPTransport>(transport_options()));
+  const auto& wrapper = static_cast<const CountingTransport&>(*with_wrapper.transport);
+  AsyncDriver client(std::move(with_wrapper));
   const auto response = client.get(nginx() + "/1k.bin");
   CHECK(response.content() == expected);
   CHECK(response.request().url().href() == nginx() + "/1k.bin");
-  CHECK(wrapper->calls == 1);
+  CHECK(wrapper.calls == 1);
 }
