@@ -3,7 +3,11 @@
 user of the installed library would: with pkg-config (g++ and clang++-16) and with CMake's
 find_package(httpxx). Each consumer must build and print what it is expected to.
 
-Usage: test_install.py MESON BUILD_DIR CONSUMER_DIR
+Usage: test_install.py MESON BUILD_DIR CONSUMER_DIR [SANITIZERS]
+
+SANITIZERS is the build's b_sanitize option. A library built with AddressSanitizer needs its
+runtime loaded before any other library; the consumers are built without it, as users' programs
+are, so they run with the runtime preloaded.
 """
 
 import os
@@ -36,8 +40,15 @@ def find(root, name):
     raise AssertionError("%s was not installed under %s" % (name, root))
 
 
-def check_consumer(label, binary, libdir, version):
-    env = dict(os.environ, LD_LIBRARY_PATH=libdir)
+def sanitizer_runtime(sanitizers):
+    """The environment that loads the library's AddressSanitizer runtime first, if it has one."""
+    if "address" not in sanitizers.split(","):
+        return {}
+    return {"LD_PRELOAD": run(["g++", "-print-file-name=libasan.so"]).strip()}
+
+
+def check_consumer(label, binary, libdir, version, runtime):
+    env = dict(os.environ, LD_LIBRARY_PATH=libdir, **runtime)
     output = run([binary], env=env)
     expected = EXPECTED_OUTPUT.format(version=version)
     if output != expected:
@@ -47,6 +58,7 @@ def check_consumer(label, binary, libdir, version):
 
 def main():
     meson, build_dir, consumer_dir = sys.argv[1:4]
+    runtime = sanitizer_runtime(sys.argv[4] if len(sys.argv) > 4 else "none")
     destdir = tempfile.mkdtemp(prefix="httpxx-install-")
     try:
         run([meson, "install", "-C", build_dir, "--destdir", destdir, "--no-rebuild", "--quiet"])
@@ -65,7 +77,7 @@ def main():
         for compiler in ["g++", "clang++-16"]:
             binary = os.path.join(destdir, "consumer-" + compiler)
             run([compiler, "-std=c++20", main_cpp, *flags, "-o", binary])
-            check_consumer("pkg-config + " + compiler, binary, libdir, version)
+            check_consumer("pkg-config + " + compiler, binary, libdir, version, runtime)
 
         # CMake: the package is used away from the prefix it was configured for, so every path
         # in it must be relative to its own location.
@@ -73,7 +85,7 @@ def main():
         run(["cmake", "-S", consumer_dir, "-B", cmake_build,
              "-Dhttpxx_DIR=" + os.path.dirname(cmake_config), "-DCMAKE_CXX_COMPILER=g++"])
         run(["cmake", "--build", cmake_build])
-        check_consumer("CMake", os.path.join(cmake_build, "consumer"), libdir, version)
+        check_consumer("CMake", os.path.join(cmake_build, "consumer"), libdir, version, runtime)
     finally:
         shutil.rmtree(destdir, ignore_errors=True)
 
