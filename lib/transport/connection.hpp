@@ -45,6 +45,11 @@ class Connection {
   // When the server said it will drop the connection (Keep-Alive: timeout=); max() if never.
   virtual Clock::time_point server_expiry() const noexcept { return Clock::time_point::max(); }
   virtual void close() noexcept = 0;
+  // Closes it once no request is in flight on it: at once if none is. The pool retires a
+  // connection this way when it stops handing it out; an HTTP/2 connection the server is
+  // shutting down with GOAWAY still completes the streams it accepted (RFC 9113 6.8). By default
+  // it closes at once: an HTTP/1.1 connection is retired only between requests.
+  virtual void close_when_idle() noexcept { close(); }
   virtual std::string_view http_version() const noexcept = 0;
   // No request is in flight anywhere in its pool: drop what would keep the event loop busy while
   // idle (a pending timer wait), so that the loop's run() can return. Any thread.

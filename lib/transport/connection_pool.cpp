@@ -138,7 +138,7 @@ bool ConnectionPool::try_grant(PoolOrigin& origin, bool may_multiplex, PoolLease
       make_lease(lease, origin, *it);
       return true;
     }
-    to_close.push_back(std::move(*it));
+    retire_multiplexed(std::move(*it), to_close);
     it = origin.multiplexed.erase(it);
     --connections_;
   }
@@ -180,7 +180,7 @@ bool ConnectionPool::try_acquire(std::string_view origin_key, bool may_multiplex
     expire_idle(Clock::now(), to_close);
     granted = try_grant(origin_entry(origin_key), may_multiplex, lease, to_close);
   }
-  for (auto& connection : to_close) connection->close();
+  for (auto& connection : to_close) connection->close_when_idle();
   return granted;
 }
 
@@ -199,7 +199,7 @@ asio::awaitable<PoolLease> ConnectionPool::acquire(std::string_view origin_key, 
       waiters_.push_back(waiter);
     }
   }
-  for (auto& connection : to_close) connection->close();
+  for (auto& connection : to_close) connection->close_when_idle();
   if (!waiter) co_return lease;
 
   WaiterGuard guard{*this, waiter};
@@ -236,7 +236,7 @@ void ConnectionPool::on_attach(PoolLease& lease) {
     }
     dispatch_waiters(to_close);
   }
-  for (auto& connection : to_close) connection->close();
+  for (auto& connection : to_close) connection->close_when_idle();
 }
 
 void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
@@ -255,7 +255,7 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
         if (it != origin.multiplexed.end()) {
           origin.multiplexed.erase(it);
           --connections_;
-          to_close.push_back(std::move(connection));
+          retire_multiplexed(std::move(connection), to_close);
         }
       }
     } else if (reusable) {
@@ -290,13 +290,24 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
       for (auto& idle : idle_) idle.connection->release_when_idle();
     }
   }
-  for (auto& connection : to_close) connection->close();
+  for (auto& connection : to_close) connection->close_when_idle();
+}
+
+void ConnectionPool::retire_multiplexed(std::shared_ptr<Connection> connection,
+                                        std::vector<std::shared_ptr<Connection>>& to_close) {
+  std::erase_if(retiring_, [](const std::weak_ptr<Connection>& gone) { return gone.expired(); });
+  retiring_.push_back(connection);
+  to_close.push_back(std::move(connection));
 }
 
 void ConnectionPool::close_idle() noexcept {
   std::vector<std::shared_ptr<Connection>> to_close;
   {
     std::lock_guard lock(mutex_);
+    for (auto& retired : retiring_) {
+      if (auto connection = retired.lock()) to_close.push_back(std::move(connection));
+    }
+    retiring_.clear();
     while (!idle_.empty()) {
       drop_idle(idle_.begin(), to_close);
       --connections_;

@@ -76,7 +76,9 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   // further requests wait to learn whether they can share it rather than open their own.
   asio::awaitable<PoolLease> acquire(std::string_view origin, bool may_multiplex,
                                      Clock::time_point deadline, std::string_view timeout_description);
-  // Closes every idle connection and forgets multiplexed ones; active leases finish normally.
+  // Closes every idle connection and every multiplexed one, with the streams still open on it
+  // (an HTTP/2 connection always has a read pending, which would keep its event loop running);
+  // an HTTP/1.1 connection in use is left to its lease, which finishes normally.
   void close_idle() noexcept;
 
   struct Stats {
@@ -96,6 +98,10 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   bool try_grant(PoolOrigin& origin, bool may_multiplex, PoolLease& lease,
                  std::vector<std::shared_ptr<Connection>>& to_close);
   void drop_idle(std::list<PoolIdle>::iterator it, std::vector<std::shared_ptr<Connection>>& to_close);
+  // A multiplexed connection no longer handed out (the server sent GOAWAY, or it failed): it
+  // closes once its open streams have ended, or when the client closes. Requires mutex_.
+  void retire_multiplexed(std::shared_ptr<Connection> connection,
+                          std::vector<std::shared_ptr<Connection>>& to_close);
   // Removes an idle entry whose connection was taken (or dropped), keeping its node.
   void forget_idle(std::list<PoolIdle>::iterator it) noexcept;
   void dispatch_waiters(std::vector<std::shared_ptr<Connection>>& to_close);
@@ -115,6 +121,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   // Nodes of idle_ not in use, kept so that a connection going idle and back costs no allocation.
   std::list<PoolIdle> spare_;
   std::list<std::shared_ptr<Waiter>> waiters_;
+  // Retired multiplexed connections whose last streams may still be running.
+  std::vector<std::weak_ptr<Connection>> retiring_;
   std::size_t connections_ = 0;        // open or being opened
   std::size_t requests_active_ = 0;
 };

@@ -50,6 +50,7 @@ struct Http2Connection::StreamState {
   std::uint32_t reset_code = 0;       // RST_STREAM code when reset
   bool unprocessed = false;           // refused, or above a GOAWAY's last stream id
   std::string failure;                // the connection failed under it
+  bool closed_here = false;           // ... because this side closed it
   std::shared_ptr<detail::RequestBody> upload;
   std::uint64_t upload_read = 0;      // bytes of the body read so far
   bool upload_done = true;
@@ -75,7 +76,20 @@ bool Http2Connection::has_capacity() const noexcept {
 }
 
 void Http2Connection::close() noexcept {
-  asio::post(stream_->get_executor(), [self = shared_from_this()] { self->close_now(); });
+  asio::post(stream_->get_executor(), [self = shared_from_this()] {
+    // Streams still open fail with what happened, not with the error that the read pending on
+    // the closed socket would report.
+    self->fail_all("the HTTP/2 connection to " + self->peer_ +
+                       " was closed before the response ended: the client was closed",
+                   false, true);
+  });
+}
+
+void Http2Connection::close_when_idle() noexcept {
+  asio::post(stream_->get_executor(), [self = shared_from_this()] {
+    self->close_when_idle_ = true;
+    if (self->streams_.empty()) self->close_now();
+  });
 }
 
 void Http2Connection::close_now() noexcept {
@@ -220,6 +234,7 @@ void Http2Connection::handle_events() {
     }
   }
   session_.events().clear();
+  if (close_when_idle_ && streams_.empty()) close_now();
 }
 
 void Http2Connection::feed_upload(StreamState& stream) {
@@ -246,13 +261,14 @@ void Http2Connection::feed_upload(StreamState& stream) {
   session_.provide_data(stream.id, chunk, stream.upload_done);
 }
 
-void Http2Connection::fail_all(const std::string& reason, bool unprocessed) {
+void Http2Connection::fail_all(const std::string& reason, bool unprocessed, bool closed_here) {
   if (failure_.empty()) failure_ = reason;
   for (auto& [id, stream] : streams_) {
     if (stream->closed) continue;
     stream->closed = true;
     stream->unprocessed = unprocessed;
     stream->failure = reason;
+    stream->closed_here = closed_here;
     notify(*stream);
   }
   streams_.clear();
@@ -345,6 +361,7 @@ void Http2Connection::raise_stream_error(StreamState& stream) {
     throw RemoteProtocolError("server " + peer_ + " reset the HTTP/2 stream (" +
                               std::string(h2::error_code_name(stream.reset_code)) + ")");
   }
+  if (stream.closed_here) throw ReadError(stream.failure);
   if (!stream.failure.empty()) throw RemoteProtocolError(stream.failure);
   throw RemoteProtocolError("HTTP/2 stream to " + peer_ + " closed before the response was complete");
 }
@@ -385,13 +402,18 @@ asio::awaitable<void> Http2Connection::send(Request& request, const RequestRoute
     // (GCC 12 miscompiles co_await inside a condition: the result is stored first.)
     const bool woken = co_await wait(*state, deadline.at);
     if (!woken) {
-      // A per-stream timeout: only this stream is reset, its siblings carry on.
+      // A per-stream timeout: only this stream is reset, its siblings carry on, and the
+      // connection stays in the pool for new ones.
       if (!state->closed) session_.submit_rst_stream(state->id, cancel);
       flush();
+      lease.release(is_reusable());
       raise_io_error(Phase::read, {}, true, deadlines, deadline.is_total, peer_);
     }
   }
-  if (!state->head_received) raise_stream_error(*state);
+  if (!state->head_received) {
+    lease.release(is_reusable());   // a reset stream leaves the connection as it was
+    raise_stream_error(*state);
+  }
 
   response.emplace(state->status, std::move(state->headers));
   response->set_http_version("HTTP/2");

@@ -37,6 +37,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   // Safe from any thread: the reader always has a read pending, so the close is posted to the
   // connection's executor.
   void close() noexcept override;
+  // Also posted: the last open stream may end on the loop meanwhile.
+  void close_when_idle() noexcept override;
   std::string_view http_version() const noexcept override { return "HTTP/2"; }
   bool was_used() const noexcept override { return streams_opened_ > 0; }
   bool is_idle() const noexcept override { return streams_.empty(); }
@@ -56,7 +58,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   void close_now() noexcept;
   void handle_events();
   void feed_upload(StreamState& stream);
-  void fail_all(const std::string& reason, bool unprocessed);
+  // closed_here: this side closed the connection, not the peer or the network.
+  void fail_all(const std::string& reason, bool unprocessed, bool closed_here = false);
   // Waits until stream is notified or deadline passes (false then).
   asio::awaitable<bool> wait(StreamState& stream, Clock::time_point deadline);
   // Makes sure the deadline timer fires by at.
@@ -86,6 +89,7 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   std::size_t streams_opened_ = 0;
   bool writing_ = false;
   bool closed_ = false;
+  bool close_when_idle_ = false;     // close once the open streams have ended
   bool ping_acked_ = false;
 };
 

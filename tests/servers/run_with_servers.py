@@ -26,6 +26,7 @@ the developer's environment does not capture loopback traffic):
   HTTPXX_TEST_NGINX_UDS           path of a Unix domain socket where the same nginx server listens
   HTTPXX_TEST_NGINX_HTTPS         https://127.0.0.1:P  nginx, TLS, ALPN h2 and http/1.1
   HTTPXX_TEST_NGINX_HTTPS_H1      https://127.0.0.1:P  nginx, TLS, http/1.1 only
+  HTTPXX_TEST_NGINX_HTTPS_GOAWAY  https://127.0.0.1:P  nginx, TLS, h2, GOAWAY after 2 requests a connection
   HTTPXX_TEST_NGINX_EXPIRED       https://127.0.0.1:P  certificate from the CA, expired in 2020
   HTTPXX_TEST_NGINX_SELF_SIGNED   https://127.0.0.1:P  self-signed certificate (not from the CA)
   HTTPXX_TEST_NGINX_WRONG_HOST    https://127.0.0.1:P  certificate from the CA for another name
@@ -293,6 +294,7 @@ class Harness:
         ("HTTPXX_TEST_NGINX_HTTP", "http", "", None, "listen unix:{prefix}/nginx.sock;"),
         ("HTTPXX_TEST_NGINX_HTTPS", "https", " ssl http2", "server", ""),
         ("HTTPXX_TEST_NGINX_HTTPS_H1", "https", " ssl", "server", ""),
+        ("HTTPXX_TEST_NGINX_HTTPS_GOAWAY", "https", " ssl http2", "server", "keepalive_requests 2;"),
         ("HTTPXX_TEST_NGINX_EXPIRED", "https", " ssl", "expired", ""),
         ("HTTPXX_TEST_NGINX_SELF_SIGNED", "https", " ssl", "self-signed", ""),
         ("HTTPXX_TEST_NGINX_WRONG_HOST", "https", " ssl", "wrong-host", ""),

@@ -13,6 +13,7 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -189,7 +190,8 @@ class H2Client:
 class Environment(unittest.TestCase):
     VARIABLES = [
         "HTTPXX_TEST_CA", "HTTPXX_TEST_CERTS", "HTTPXX_TEST_DOCROOT", "HTTPXX_TEST_NGINX_HTTP",
-        "HTTPXX_TEST_NGINX_HTTPS", "HTTPXX_TEST_NGINX_HTTPS_H1", "HTTPXX_TEST_NGINX_EXPIRED",
+        "HTTPXX_TEST_NGINX_HTTPS", "HTTPXX_TEST_NGINX_HTTPS_H1", "HTTPXX_TEST_NGINX_HTTPS_GOAWAY",
+        "HTTPXX_TEST_NGINX_EXPIRED",
         "HTTPXX_TEST_NGINX_SELF_SIGNED", "HTTPXX_TEST_NGINX_WRONG_HOST",
         "HTTPXX_TEST_NGINX_CLIENT_CERT", "HTTPXX_TEST_CLIENT_CERT", "HTTPXX_TEST_CLIENT_KEY",
         "HTTPXX_TEST_CLIENT_KEY_ENCRYPTED", "HTTPXX_TEST_CLIENT_KEY_PASSWORD",
@@ -286,6 +288,18 @@ class Nginx(unittest.TestCase):
             response = H2Client(sock).get("/protocol")
         self.assertEqual(response["headers"][":status"], "200")
         self.assertEqual(response["data"], b"HTTP/2.0\n")
+
+    def test_https_goaway_after_two_requests_answers_both(self):
+        # Python's h2 takes a GOAWAY for the end of the connection; nghttp reads on, as RFC 9113
+        # 6.8 allows, and prints the frames.
+        output = subprocess.run(["nghttp", "-nv", "-m", "2", env("HTTPXX_TEST_NGINX_HTTPS_GOAWAY") + "/protocol"],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                timeout=IO_TIMEOUT, check=True).stdout
+        goaway = re.search(r"recv GOAWAY frame .*\n\s*\(last_stream_id=(\d+), error_code=NO_ERROR", output)
+        self.assertIsNotNone(goaway, output)
+        # The last stream accepted is answered after the GOAWAY.
+        after = output[goaway.end():]
+        self.assertIn("recv (stream_id=%s) :status: 200" % goaway.group(1), after)
 
     def test_https_h1_does_not_offer_h2(self):
         with tls_connect("HTTPXX_TEST_NGINX_HTTPS_H1", alpn=("h2", "http/1.1")) as sock:
