@@ -7,6 +7,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "client_drivers.hpp"
 #include "sha256.hpp"
@@ -267,6 +270,61 @@ TEST_CASE("top-level functions") {
   CHECK(response.content().size() == 1024);
   auto streamed = httpxx::stream("GET", nginx() + "/1k.bin", {}, options());
   CHECK(streamed.read().size() == 1024);
+}
+
+// A blocking client's event loop ends with the client, so what a response keeps must not be
+// bound to it: these fail under AddressSanitizer (scripts/dev test) if it is.
+TEST_CASE("a response outlives the blocking Client that made it") {
+  const std::string expected = read_file(server("HTTPXX_TEST_DOCROOT") + "/1k.bin");
+  std::vector<httpxx::Response> kept;
+  {
+    httpxx::Client client(options());
+    kept.push_back(client.get(nginx() + "/1k.bin"));
+    kept.push_back(client.get(nginx() + "/1k.bin"));
+  }
+  for (const auto& response : kept) {
+    CHECK(response.status_code() == 200);
+    CHECK(response.http_version() == expected_version());
+    CHECK(response.content() == expected);
+    CHECK(response.is_closed());
+  }
+  kept.clear();
+}
+
+TEST_CASE("a streamed response outlives the blocking Client that made it") {
+  const std::string expected = read_file(server("HTTPXX_TEST_DOCROOT") + "/1k.bin");
+  std::optional<httpxx::Response> read_first;
+  std::optional<httpxx::Response> unread;
+  {
+    httpxx::Client client(options());
+    read_first = client.stream("GET", nginx() + "/1k.bin");
+    CHECK(read_first->read() == expected);
+    unread = client.stream("GET", nginx() + "/50m.bin");   // more than can have arrived
+  }
+  // Read to its end before the client closed: the body stays.
+  CHECK(read_first->content() == expected);
+  if (protocol() == Protocol::http1) {
+    // An HTTP/1.1 body is read from its connection on demand, and closing the client leaves a
+    // connection in use to its response: the body reads on to its end.
+    const std::string& body = unread->read();
+    CHECK(body.size() == 50u * 1024 * 1024);
+    httpxx_test::Sha256 sha;
+    sha.update(body);
+    CHECK(sha.hex() == read_file(server("HTTPXX_TEST_DOCROOT") + "/50m.bin.sha256").substr(0, 64));
+  } else {
+    // An HTTP/2 connection always has a read pending; closing the client closes it, so that its
+    // event loop can end (integration-multiplexing), and the unread stream fails saying why.
+    std::string message;
+    try {
+      unread->read();
+    } catch (const httpxx::ReadError& e) {
+      message = e.what();
+    }
+    CHECK(message.find("before the response ended: the client was closed") != std::string::npos);
+  }
+  CHECK(unread->is_closed());
+  read_first.reset();
+  unread.reset();
 }
 
 namespace {
