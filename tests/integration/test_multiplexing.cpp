@@ -194,6 +194,8 @@ TEST_CASE("GOAWAY mid-flight: every concurrent request still succeeds") {
 TEST_CASE_TEMPLATE("RST_STREAM: REFUSED_STREAM is retried, other codes are named", Driver, SyncDriver,
                    AsyncDriver) {
   Driver client(h2c());
+  // A stream held open shows whether the resets below left its connection in the pool.
+  auto held = client.stream("GET", faults() + "/stall-window");
   try {
     client.get(faults() + "/rst?code=7");   // refused again on the retry
     FAIL("no exception");
@@ -206,7 +208,10 @@ TEST_CASE_TEMPLATE("RST_STREAM: REFUSED_STREAM is retried, other codes are named
   } catch (const httpxx::RemoteProtocolError& e) {
     CHECK(contains(e.what(), "INTERNAL_ERROR"));
   }
-  CHECK(client.get(faults() + "/ok").status_code() == 200);   // the connection is fine
+  // The connection is fine: the request after the resets takes it, beside the held stream.
+  CHECK(client.get(faults() + "/ok").status_code() == 200);
+  CHECK(contains(client.describe(), "Connections: 1 active, 0 idle"));
+  client.close(held);
   check_pool_clean(client);
 }
 
@@ -258,6 +263,10 @@ TEST_CASE("a stream's nearer read deadline is kept while another stream waits wi
   CHECK(finished == std::vector<std::string>{"short: ReadTimeout"});
   // Well before either later deadline, which a timer left at the earlier waits' would wait for.
   CHECK(std::chrono::steady_clock::now() - start < 20s);
+  // The timeout reset only the short one's stream: the connection, still carrying the long one,
+  // stays in the pool and serves the next request.
+  CHECK(driver.get(faults() + "/ok").text() == "ok\n");
+  CHECK(contains(driver.describe(), "Connections: 1 active, 0 idle"));
   // Closing the client ends the long wait.
   driver.close();
   while (finished.size() < 2) driver.context().run_one();
