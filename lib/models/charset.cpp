@@ -224,6 +224,27 @@ class TextDecoder::Impl {
       utf8_.decode(input, out);
       return;
     }
+    converted_.clear();
+    convert(input, converted_);
+    // What iconv writes is validated too: glibc's UTF-8 decoder, reached through spellings of
+    // UTF-8 that is_utf8_charset does not list ("utf8+-"), passes on the 5- and 6-byte
+    // sequences that RFC 3629 section 3 removed, and text() promises UTF-8.
+    utf8_.decode(converted_, out);
+  }
+
+  void finish(std::string& out) {
+    if (converter_ != no_iconv) {
+      if (!pending_.empty()) utf8_.decode(replacement, out);
+      pending_.clear();
+      iconv(converter_, nullptr, nullptr, nullptr, nullptr);   // back to the initial shift state
+    }
+    utf8_.finish(out);
+  }
+
+ private:
+  // Converts input through iconv, appending to out; an incomplete character at the end waits
+  // in pending_ for the next chunk.
+  void convert(std::string_view input, std::string& out) {
     std::string joined;
     if (!pending_.empty()) {
       joined = std::move(pending_);
@@ -255,20 +276,10 @@ class TextDecoder::Impl {
     }
   }
 
-  void finish(std::string& out) {
-    if (converter_ == no_iconv) {
-      utf8_.finish(out);
-      return;
-    }
-    if (!pending_.empty()) out.append(replacement);
-    pending_.clear();
-    iconv(converter_, nullptr, nullptr, nullptr, nullptr);   // back to the initial shift state
-  }
-
- private:
-  iconv_t converter_ = no_iconv;   // none: UTF-8, validated by utf8_
-  Utf8Validator utf8_;
+  iconv_t converter_ = no_iconv;   // none: UTF-8, validated by utf8_ alone
+  Utf8Validator utf8_;             // validates the input, or iconv's output
   std::string pending_;            // an incomplete character at the end of the last chunk
+  std::string converted_;          // iconv's output for one chunk, reused
 };
 
 TextDecoder::TextDecoder(std::string_view charset) : impl_(std::make_unique<Impl>(charset)) {}

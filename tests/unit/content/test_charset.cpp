@@ -101,3 +101,17 @@ TEST_CASE("other charsets convert through iconv, incrementally") {
   CHECK(to_utf8("\xE9", "latin1") == "\xC3\xA9");
   CHECK(to_utf8("ok\xFF", "utf-8") == "ok" + fffd);
 }
+
+TEST_CASE("what iconv writes is valid UTF-8 too") {
+  // glibc takes "utf8+-" for UTF-8, and its decoder lets a 5-byte sequence of the kind RFC 3629
+  // removed through unchanged; each of its bytes becomes U+FFFD, as in UTF-8 spelled plainly.
+  REQUIRE(is_known_charset("utf8+-"));
+  REQUIRE_FALSE(is_utf8_charset("utf8+-"));
+  const std::string five_bytes = "a\xFA\xA9\xA9\xA9\xA9" "b";
+  const std::string replaced = "a" + fffd + fffd + fffd + fffd + fffd + "b";
+  CHECK(to_utf8(five_bytes, "utf-8") == replaced);
+  CHECK(to_utf8(five_bytes, "utf8+-") == replaced);
+  for (std::size_t piece = 1; piece <= 3; ++piece) CHECK(convert("utf8+-", five_bytes, piece) == replaced);
+  // A character cut off at the end is still one U+FFFD.
+  CHECK(convert("shift_jis", "a\x82", 1) == "a" + fffd);
+}
