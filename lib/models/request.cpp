@@ -139,7 +139,12 @@ const std::string& Request::content() const {
 
 void Request::set_url(URL url) {
   url_ = std::move(url);
-  if (url_.host().empty()) return;
+  if (url_.host().empty()) {
+    // A Host naming the previous URL would be wrong for this one, which has no host to name
+    // (a redirect to "mailto:" or "foo:bar"; no transport sends it).
+    headers_.remove("Host");
+    return;
+  }
   if (headers_.contains("Host")) {
     headers_.set("Host", host_header(url_));
   } else {

@@ -143,6 +143,10 @@ TEST_CASE("set_url updates Host; set_body replaces the framing headers") {
   r.set_url(URL("https://b.test:8443/x"));
   CHECK(header(r, "Host") == "b.test:8443");
   CHECK(names(r.headers()).front() == "Host");
+  // A URL without a host (a redirect to "foo:bar") leaves no Host naming the previous one.
+  Request moved("GET", URL("https://c.test/"));
+  moved.set_url(URL("foo:bar"));
+  CHECK_FALSE(moved.headers().contains("Host"));
 
   r.set_body(detail::make_bytes_body("longer body"));
   CHECK(header(r, "Content-Length") == "11");
