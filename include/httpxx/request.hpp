@@ -50,7 +50,7 @@ class Request {
   const std::string& content() const;
 
   void set_url(URL url);                      // also updates Host
-  void set_method(std::string method) { method_ = std::move(method); }
+  void set_method(std::string method);        // LocalProtocolError unless a token
   // The body, or nullptr when the request has none.
   const std::shared_ptr<detail::RequestBody>& body() const noexcept { return body_; }
   // Replaces the body and its Content-Length / Transfer-Encoding headers; nullptr removes it.

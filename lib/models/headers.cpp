@@ -1,51 +1,20 @@
 #include "httpxx/headers.hpp"
 
-#include <array>
 #include <cstdint>
 #include <tuple>
 
 #include "httpxx/errors.hpp"
+#include "models/token.hpp"
 
 namespace httpxx {
 
 namespace {
 
-// tchar of RFC 9110 section 5.6.2: the characters a field name (a token) may contain.
-constexpr std::array<bool, 256> make_tchar_table() {
-  std::array<bool, 256> table{};
-  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
-  for (char c : std::string_view("!#$%&'*+-.^_`|~")) table[static_cast<unsigned char>(c)] = true;
-  return table;
-}
-constexpr std::array<bool, 256> tchar_table = make_tchar_table();
-
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
-// A field name quoted for an error message: printable ASCII as is, anything else as \xNN, so a
-// message can never smuggle a line break into a log.
-std::string printable_name(std::string_view name) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : name) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x20 && c < 0x7f) {
-      out += ch;
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
-    }
-  }
-  return out;
-}
-
 void validate_name(std::string_view name) {
-  bool valid = !name.empty();
-  for (char c : name) valid = valid && tchar_table[static_cast<unsigned char>(c)];
-  if (!valid) {
-    throw LocalProtocolError("header name '" + printable_name(name) +
+  if (!detail::is_token(name)) {
+    throw LocalProtocolError("header name '" + detail::printable(name) +
                              "' is not a token (RFC 9110 section 5.1)");
   }
 }
@@ -61,7 +30,7 @@ void normalize_value(std::string_view name, std::string& value) {
   if (first != 0 || last != value.size()) value = value.substr(first, last - first);
   for (char c : value) {
     if (c == '\r' || c == '\n' || c == '\0') {
-      throw LocalProtocolError("header '" + printable_name(name) +
+      throw LocalProtocolError("header '" + detail::printable(name) +
                                "' value contains CR, LF or NUL (RFC 9110 section 5.5)");
     }
   }

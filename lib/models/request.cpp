@@ -6,6 +6,7 @@
 
 #include "content/request_body.hpp"
 #include "httpxx/errors.hpp"
+#include "models/token.hpp"
 
 namespace httpxx {
 namespace {
@@ -87,10 +88,23 @@ void set_length_headers(Headers& headers, const detail::RequestBody& body) {
   }
 }
 
+// RFC 9110 section 9.1: a method is a token. Anything else (a space, CR, LF) would change the
+// request line around it, so it is refused before any request is built (httpx's h11 refuses it
+// too, as it writes the line).
+std::string checked_method(std::string method) {
+  if (!detail::is_token(method)) {
+    throw LocalProtocolError("invalid HTTP method '" + detail::printable(method) +
+                             "': a method is a token (RFC 9110 section 9.1)");
+  }
+  return method;
+}
+
 }  // namespace
 
 Request::Request(std::string method, URL url, RequestOptions options)
-    : method_(to_upper(std::move(method))), url_(std::move(url)), timeout_(std::move(options.timeout)) {
+    : method_(checked_method(to_upper(std::move(method)))),
+      url_(std::move(url)),
+      timeout_(std::move(options.timeout)) {
   if (!options.params.empty()) url_ = url_.copy_with_params(url_.params().merge(options.params));
   Headers& given = options.headers;
 
@@ -136,6 +150,8 @@ const std::string& Request::content() const {
   throw RequestNotRead(
       "the request body is streamed from disk and is not held in memory: read it through body()");
 }
+
+void Request::set_method(std::string method) { method_ = checked_method(std::move(method)); }
 
 void Request::set_url(URL url) {
   url_ = std::move(url);

@@ -3,16 +3,10 @@
 #include <array>
 
 #include "codec/h2/error.hpp"
+#include "models/token.hpp"
 
 namespace httpxx::detail::h2 {
 namespace {
-
-bool is_tchar(char c) noexcept {
-  // RFC 9110 section 5.6.2.
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  constexpr std::string_view extra = "!#$%&'*+-.^_`|~";
-  return extra.find(c) != std::string_view::npos;
-}
 
 bool has_forbidden_char(std::string_view value) noexcept {
   return value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;

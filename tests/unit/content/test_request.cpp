@@ -138,6 +138,26 @@ TEST_CASE("a caller's framing header suppresses ours") {
   CHECK(cl.headers().get_list("Content-Length") == std::vector<std::string>{"3"});
 }
 
+TEST_CASE("a method is a token: one that would change the request line is refused") {
+  CHECK(Request("m-search", URL("http://a.test/")).method() == "M-SEARCH");
+  CHECK(Request("PROPFIND", URL("http://a.test/")).method() == "PROPFIND");
+  for (const std::string bad : {"", "GET /x HTTP/1.1\r\nHost: b.test\r\n\r\nGET", "GET ", "G\nET", "GÉT"}) {
+    CAPTURE(bad);
+    CHECK_THROWS_AS(Request(bad, URL("http://a.test/")), LocalProtocolError);
+  }
+  try {
+    Request("GET\r\nX-Injected: 1", URL("http://a.test/"));
+    FAIL("the method was accepted");
+  } catch (const LocalProtocolError& e) {
+    const std::string message = e.what();
+    CHECK(message.find("GET\\x0D\\x0AX-INJECTED: 1") != std::string::npos);   // shown, not sent to a log raw
+    CHECK(message.find_first_of("\r\n") == std::string::npos);
+  }
+  Request r("GET", URL("http://a.test/"));
+  CHECK_THROWS_AS(r.set_method("GET /"), LocalProtocolError);
+  CHECK(r.method() == "GET");
+}
+
 TEST_CASE("set_url updates Host; set_body replaces the framing headers") {
   Request r("POST", URL("http://a.test/"), {.content = "abc"});
   r.set_url(URL("https://b.test:8443/x"));
