@@ -1,16 +1,11 @@
 #include "models/auth_challenge.hpp"
 
 #include "httpxx/headers.hpp"
+#include "models/token.hpp"
 
 namespace httpxx::detail {
 
 namespace {
-
-bool is_tchar(char ch) noexcept {
-  const auto c = static_cast<unsigned char>(ch);
-  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(ch) != std::string_view::npos;
-}
 
 // token68 of RFC 9110 section 11.2, without its trailing '='.
 bool is_token68_char(char ch) noexcept {
