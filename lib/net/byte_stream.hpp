@@ -42,7 +42,8 @@ class ByteStream {
   // Cancels pending read_some/write_all (they complete with asio::error::operation_aborted);
   // the stream stays usable. Used for timeouts.
   virtual void cancel() noexcept = 0;
-  // Closes at once (no TLS close_notify round trip); pending operations complete with errors.
+  // Closes at once: TLS sends its close_notify only if the socket takes it at once, and does
+  // not wait for the peer's. Pending operations complete with errors.
   virtual void close() noexcept = 0;
   // Whether an idle pooled connection is still usable: no EOF, no unexpected readable data
   // (non-blocking check, e.g. recv(MSG_PEEK|MSG_DONTWAIT) on the underlying socket).

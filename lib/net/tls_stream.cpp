@@ -106,11 +106,16 @@ TlsStream::TlsStream(std::unique_ptr<ByteStream> inner, ssl_st* ssl, std::shared
   context_->attach(ssl_, origin_);
 }
 
-TlsStream::~TlsStream() { SSL_free(ssl_); }
+TlsStream::~TlsStream() {
+  send_close_notify();
+  SSL_free(ssl_);
+}
 
 std::error_code TlsStream::ssl_error(int result) {
   const int reason = SSL_get_error(ssl_, result);
   if (reason == SSL_ERROR_ZERO_RETURN) return asio::error::eof;
+  // SSL_shutdown must not follow these (SSL_get_error(3)).
+  failed_ = failed_ || reason == SSL_ERROR_SSL || reason == SSL_ERROR_SYSCALL;
   const unsigned long code = ERR_peek_last_error();
   if (code != 0) return {static_cast<int>(code), asio::error::get_ssl_category()};
   // SSL_ERROR_SYSCALL with an empty error queue: the transport ended mid-record.
@@ -266,8 +271,26 @@ void TlsStream::cancel() noexcept {
 }
 
 void TlsStream::close() noexcept {
+  send_close_notify();
   inner_->close();
   writer_done_.cancel();
+}
+
+// RFC 8446 section 6.1: each side sends close_notify before it closes its write side. It also
+// keeps the session resumable: OpenSSL marks the session of a connection freed without one as
+// not resumable (which TLS has not required since 1.1, RFC 5246 section 7.2.1). In TLS 1.3 that
+// is the session of the last ticket the connection received: without close_notify, against a
+// server that sends one ticket per resumption, every other new connection would need a full
+// handshake.
+// Sent without waiting: the alert goes to the socket if it takes it at once, and the peer's
+// close_notify is not awaited (section 6.1 allows closing the read side without it).
+void TlsStream::send_close_notify() noexcept {
+  if (close_notify_sent_ || failed_ || !SSL_is_init_finished(ssl_)) return;
+  close_notify_sent_ = true;
+  ERR_clear_error();
+  SSL_shutdown(ssl_);   // the alert goes into out_pending_ through the BIO, which never blocks
+  ERR_clear_error();
+  send_now();
 }
 
 bool TlsStream::is_reusable() noexcept {
@@ -279,7 +302,12 @@ bool TlsStream::is_reusable() noexcept {
     unsigned char byte = 0;
     std::size_t n = 0;
     const int result = SSL_peek_ex(ssl_, &byte, 1, &n);
-    if (result == 1 || SSL_get_error(ssl_, result) != SSL_ERROR_WANT_READ) return false;
+    if (result == 1) return false;
+    const int reason = SSL_get_error(ssl_, result);
+    if (reason != SSL_ERROR_WANT_READ) {
+      failed_ = failed_ || reason == SSL_ERROR_SSL || reason == SSL_ERROR_SYSCALL;
+      return false;
+    }
   }
   return !in_eof_ && inner_->is_reusable();
 }

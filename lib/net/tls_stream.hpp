@@ -58,6 +58,8 @@ class TlsStream final : public ByteStream {
   // report).
   bool send_now() noexcept;
   std::error_code ssl_error(int result);
+  // Ends the TLS session with close_notify, once, unless it failed or never began.
+  void send_close_notify() noexcept;
 
   std::unique_ptr<ByteStream> inner_;
   ssl_st* ssl_;
@@ -76,6 +78,9 @@ class TlsStream final : public ByteStream {
   std::vector<unsigned char> staging_;      // small plaintext pieces gathered into one record
   bool writing_ = false;
   asio::steady_timer writer_done_;          // cancelled when writing_ turns false
+
+  bool failed_ = false;                     // a fatal TLS error: no close_notify may follow
+  bool close_notify_sent_ = false;
 };
 
 }  // namespace httpxx::detail

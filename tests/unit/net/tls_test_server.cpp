@@ -143,6 +143,7 @@ void TlsTestServer::handle(int fd) {
       const int n = SSL_read(ssl, buffer.data(), static_cast<int>(buffer.size()));
       if (n <= 0 || SSL_write(ssl, buffer.data(), n) <= 0) break;
     }
+    connection.close_notify_received = (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0;
   }
   ERR_clear_error();
   SSL_free(ssl);

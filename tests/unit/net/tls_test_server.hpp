@@ -29,6 +29,7 @@ class TlsTestServer {
     bool session_reused = false;
     std::string client_subject;  // the client certificate's CN, "" without one
     std::string alpn;
+    bool close_notify_received = false;   // the client ended the connection with close_notify
   };
 
   explicit TlsTestServer(const TlsServerOptions& options);
