@@ -52,6 +52,7 @@ TlsTestServer::TlsTestServer(const TlsServerOptions& options) : options_(options
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
   }
   if (!options_.alpn.empty()) SSL_CTX_set_alpn_select_cb(ctx_, select_alpn, &options_.alpn);
+  if (options_.tls12_max) SSL_CTX_set_max_proto_version(ctx_, TLS1_2_VERSION);
   if (options_.tls11_only) {
     // Old protocol versions are outside the default security level.
     SSL_CTX_set_security_level(ctx_, 0);
@@ -128,6 +129,7 @@ void TlsTestServer::handle(int fd) {
   if (SSL_accept(ssl) == 1) {
     connection.handshake_ok = true;
     connection.session_reused = SSL_session_reused(ssl) == 1;
+    connection.protocol = SSL_get_version(ssl);
     if (X509* peer = SSL_get1_peer_certificate(ssl)) {
       std::array<char, 256> cn{};
       X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, cn.data(), cn.size());

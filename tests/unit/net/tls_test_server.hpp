@@ -18,6 +18,7 @@ struct TlsServerOptions {
   std::string client_ca_file;     // when set, a client certificate from this CA is required
   std::vector<std::string> alpn;  // protocols the server accepts, in its order of preference
   bool tls11_only = false;        // offers TLS 1.1 and nothing newer
+  bool tls12_max = false;         // offers TLS 1.2 and nothing newer
   int receive_buffer = 0;         // SO_RCVBUF of its connections when not 0: a small one keeps
                                   // the client's socket full while the server falls behind
 };
@@ -30,6 +31,7 @@ class TlsTestServer {
     std::string client_subject;  // the client certificate's CN, "" without one
     std::string alpn;
     bool close_notify_received = false;   // the client ended the connection with close_notify
+    std::string protocol;                 // as OpenSSL names it: "TLSv1.3"
   };
 
   explicit TlsTestServer(const TlsServerOptions& options);
