@@ -114,8 +114,6 @@ TlsStream::~TlsStream() {
 std::error_code TlsStream::ssl_error(int result) {
   const int reason = SSL_get_error(ssl_, result);
   if (reason == SSL_ERROR_ZERO_RETURN) return asio::error::eof;
-  // SSL_shutdown must not follow these (SSL_get_error(3)).
-  failed_ = failed_ || reason == SSL_ERROR_SSL || reason == SSL_ERROR_SYSCALL;
   const unsigned long code = ERR_peek_last_error();
   if (code != 0) return {static_cast<int>(code), asio::error::get_ssl_category()};
   // SSL_ERROR_SYSCALL with an empty error queue: the transport ended mid-record.
@@ -285,8 +283,9 @@ void TlsStream::close() noexcept {
 // Sent without waiting: the alert goes to the socket if it takes it at once, and the peer's
 // close_notify is not awaited (section 6.1 allows closing the read side without it).
 void TlsStream::send_close_notify() noexcept {
-  if (close_notify_sent_ || failed_ || !SSL_is_init_finished(ssl_)) return;
-  close_notify_sent_ = true;
+  // Once, and neither before the handshake has finished nor after a fatal error, which puts
+  // OpenSSL back in its handshake state (SSL_shutdown(3) refuses both).
+  if (!SSL_is_init_finished(ssl_) || (SSL_get_shutdown(ssl_) & SSL_SENT_SHUTDOWN) != 0) return;
   ERR_clear_error();
   SSL_shutdown(ssl_);   // the alert goes into out_pending_ through the BIO, which never blocks
   ERR_clear_error();
@@ -302,12 +301,7 @@ bool TlsStream::is_reusable() noexcept {
     unsigned char byte = 0;
     std::size_t n = 0;
     const int result = SSL_peek_ex(ssl_, &byte, 1, &n);
-    if (result == 1) return false;
-    const int reason = SSL_get_error(ssl_, result);
-    if (reason != SSL_ERROR_WANT_READ) {
-      failed_ = failed_ || reason == SSL_ERROR_SSL || reason == SSL_ERROR_SYSCALL;
-      return false;
-    }
+    if (result == 1 || SSL_get_error(ssl_, result) != SSL_ERROR_WANT_READ) return false;
   }
   return !in_eof_ && inner_->is_reusable();
 }

@@ -78,9 +78,6 @@ class TlsStream final : public ByteStream {
   std::vector<unsigned char> staging_;      // small plaintext pieces gathered into one record
   bool writing_ = false;
   asio::steady_timer writer_done_;          // cancelled when writing_ turns false
-
-  bool failed_ = false;                     // a fatal TLS error: no close_notify may follow
-  bool close_notify_sent_ = false;
 };
 
 }  // namespace httpxx::detail

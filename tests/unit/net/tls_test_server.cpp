@@ -143,9 +143,13 @@ void TlsTestServer::handle(int fd) {
     std::array<char, 16384> buffer{};
     for (;;) {
       const int n = SSL_read(ssl, buffer.data(), static_cast<int>(buffer.size()));
-      if (n <= 0 || SSL_write(ssl, buffer.data(), n) <= 0) break;
+      if (n <= 0) {
+        // ZERO_RETURN is close_notify alone: not a fatal alert, nor the socket's end.
+        connection.close_notify_received = SSL_get_error(ssl, n) == SSL_ERROR_ZERO_RETURN;
+        break;
+      }
+      if (SSL_write(ssl, buffer.data(), n) <= 0) break;
     }
-    connection.close_notify_received = (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN) != 0;
   }
   ERR_clear_error();
   SSL_free(ssl);
