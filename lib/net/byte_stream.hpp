@@ -48,6 +48,10 @@ class ByteStream {
   // Whether an idle pooled connection is still usable: no EOF, no unexpected readable data
   // (non-blocking check, e.g. recv(MSG_PEEK|MSG_DONTWAIT) on the underlying socket).
   virtual bool is_reusable() noexcept = 0;
+  // Gives back what the stream holds only to read and write (buffers), when it goes idle: no
+  // read pending and none expected until the next request. Kept if still in use; the next
+  // operation takes it again.
+  virtual void release_idle_buffers() noexcept {}
   // The protocol ALPN selected ("h2", "http/1.1"), "" without TLS or ALPN.
   virtual std::string_view alpn() const noexcept { return {}; }
   virtual asio::any_io_executor get_executor() = 0;

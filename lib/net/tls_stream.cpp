@@ -1,5 +1,6 @@
 #include "net/tls_stream.hpp"
 
+#include "net/buffer_cache.hpp"
 #include "net/deadline.hpp"
 
 #include <asio/ip/address.hpp>
@@ -18,9 +19,11 @@
 namespace httpxx::detail {
 namespace {
 
-// Two maximal TLS records (RFC 8446 section 5.2: 2^14 + 256 bytes of payload, TLS 1.2 allows
-// 2^14 + 2048, plus the 5-byte header) fit, so a large read never waits on a buffer shuffle.
-constexpr std::size_t in_capacity = 40 * 1024;
+// Several maximal TLS records (RFC 8446 section 5.2: 2^14 + 256 bytes of payload, TLS 1.2
+// allows 2^14 + 2048, plus the 5-byte header) fit, so a large read never waits on a buffer
+// shuffle. The size of an HTTP/1.1 connection's read buffer (ReadBuffer::standard_size): the
+// thread's buffer cache serves both.
+constexpr std::size_t in_capacity = 64 * 1024;
 // Writes smaller than one record are gathered so a request's head and a small body travel in
 // one record and one packet.
 constexpr std::size_t max_staging = 16 * 1024;
@@ -98,7 +101,6 @@ TlsStream::TlsStream(std::unique_ptr<ByteStream> inner, ssl_st* ssl, std::shared
       ssl_(ssl),
       context_(std::move(context)),
       origin_(std::move(origin)),
-      in_(std::make_unique<unsigned char[]>(in_capacity)),
       writer_done_(inner_->get_executor()) {
   BIO* bio = BIO_new(bio_method());
   BIO_set_data(bio, this);
@@ -121,6 +123,7 @@ std::error_code TlsStream::ssl_error(int result) {
 }
 
 asio::awaitable<void> TlsStream::fill(std::error_code& ec) {
+  if (!in_) in_ = buffer_cache::take(in_capacity);
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
   } else if (in_begin_ > 0) {
@@ -128,7 +131,9 @@ asio::awaitable<void> TlsStream::fill(std::error_code& ec) {
     in_end_ -= in_begin_;
     in_begin_ = 0;
   }
+  filling_ = true;
   const auto n = co_await inner_->read_some(asio::buffer(in_.get() + in_end_, in_capacity - in_end_), ec);
+  filling_ = false;
   in_end_ += n;
   if (ec == asio::error::eof) {
     in_eof_ = true;
@@ -304,6 +309,22 @@ bool TlsStream::is_reusable() noexcept {
     if (result == 1 || SSL_get_error(ssl_, result) != SSL_ERROR_WANT_READ) return false;
   }
   return !in_eof_ && inner_->is_reusable();
+}
+
+void TlsStream::release_idle_buffers() noexcept {
+  if (in_ && !filling_ && in_begin_ == in_end_) {
+    in_begin_ = in_end_ = 0;
+    buffer_cache::give_back(std::move(in_), in_capacity);
+  }
+  // OpenSSL's own record buffers, about 34 KB (SSL_free_buffers(3)); it refuses while a record
+  // is partly read or written, and allocates them again for the next record.
+  static_cast<void>(SSL_free_buffers(ssl_));
+  if (!writing_) {
+    // Capacity kept for the next request's ciphertext, but not what a large upload grew.
+    if (out_pending_.empty() && out_pending_.capacity() > max_staging) out_pending_ = {};
+    if (out_sending_.capacity() > max_staging) out_sending_ = {};
+  }
+  inner_->release_idle_buffers();   // TLS inside TLS: through an HTTPS proxy's tunnel
 }
 
 bool TlsStream::session_reused() const noexcept { return SSL_session_reused(ssl_) == 1; }

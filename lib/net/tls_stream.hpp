@@ -32,6 +32,7 @@ class TlsStream final : public ByteStream {
   void cancel() noexcept override;
   void close() noexcept override;
   bool is_reusable() noexcept override;
+  void release_idle_buffers() noexcept override;
   std::string_view alpn() const noexcept override { return alpn_; }
   asio::any_io_executor get_executor() override { return inner_->get_executor(); }
 
@@ -67,11 +68,13 @@ class TlsStream final : public ByteStream {
   std::string origin_;                   // referenced by the SSL's ex_data
   std::string alpn_;
 
-  // Ciphertext received and not yet consumed by OpenSSL: in_[in_begin_, in_end_).
-  std::unique_ptr<unsigned char[]> in_;
+  // Ciphertext received and not yet consumed by OpenSSL: in_[in_begin_, in_end_). Held from a
+  // read until the stream is idle with nothing in it (release_idle_buffers).
+  std::unique_ptr<char[]> in_;
   std::size_t in_begin_ = 0;
   std::size_t in_end_ = 0;
   bool in_eof_ = false;
+  bool filling_ = false;   // the inner stream is reading into in_
 
   std::vector<unsigned char> out_pending_;  // ciphertext produced, not yet handed to inner_
   std::vector<unsigned char> out_sending_;  // ciphertext being written by inner_

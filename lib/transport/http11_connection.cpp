@@ -349,6 +349,9 @@ void Http11Connection::finish_message() noexcept {
   if (read_begin_ == read_end_) {
     read_begin_ = read_end_ = 0;
     read_buffer_.release();
+    // An idle pooled connection holds no buffers at any layer (over TLS, neither the TLS layer's
+    // nor OpenSSL's).
+    stream_->release_idle_buffers();
   }
 }
 

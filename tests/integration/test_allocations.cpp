@@ -40,6 +40,9 @@ constexpr std::size_t counted = 500;
 constexpr double max_allocations = 30;
 // An idle connection keeps its socket and its state but no read buffer.
 constexpr double max_idle_bytes = 16 * 1024;
+// Over TLS, OpenSSL keeps the connection's SSL object and session (about 20 KB with the test
+// server's certificate) but no record buffers.
+constexpr double max_idle_tls_state_bytes = 32 * 1024;
 
 httpxx::ClientOptions pooled(std::size_t connections) {
   httpxx::ClientOptions options;
@@ -97,6 +100,51 @@ void run(asio::io_context& io, asio::awaitable<void> op) {
   REQUIRE(done);
 }
 
+// What each of `connections` pooled connections holds once idle: bytes allocated through
+// operator new (httpxx's own state and buffers) and by OpenSSL.
+struct IdleCost {
+  double own = 0;
+  double openssl = 0;
+};
+
+IdleCost idle_cost(const std::string& target, httpxx::ClientOptions options, std::size_t connections) {
+  asio::io_context io;
+  const auto executor = io.get_executor();
+  httpxx::AsyncClient client(executor, std::move(options));
+  // One request first: what all connections share (the pool's tables, the resolver, the TLS
+  // context) is in place.
+  run(io, [&]() -> asio::awaitable<void> {
+    const auto response = co_await client.get(target);
+    REQUIRE(response.is_success());
+  }());
+  const Window window;
+  const auto openssl_before = counting_allocator::openssl_live_bytes.load();
+  // Started together, so each needs a connection of its own; all are idle when they are done.
+  std::size_t running = connections;
+  std::exception_ptr failure;
+  for (std::size_t i = 0; i < connections; ++i) {
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      const auto response = co_await client.get(target);
+      REQUIRE(response.content().size() == 1024);
+    }, [&](std::exception_ptr e) {
+      if (e) failure = e;
+      --running;
+    });
+  }
+  io.restart();
+  while (running > 0 && io.run_one() > 0) {
+  }
+  if (failure) std::rethrow_exception(failure);
+  REQUIRE(running == 0);
+  REQUIRE(client.describe().find(std::to_string(connections) + " idle") != std::string::npos);
+  const auto opened = static_cast<double>(connections - 1);
+  IdleCost cost;
+  cost.own = static_cast<double>(window.live_growth()) / opened;
+  cost.openssl = static_cast<double>(counting_allocator::openssl_live_bytes.load() - openssl_before) / opened;
+  run(io, client.aclose());
+  return cost;
+}
+
 }  // namespace
 
 TEST_CASE("a pooled GET with the blocking Client allocates a bounded number of times") {
@@ -150,37 +198,19 @@ TEST_CASE("a pooled GET with AsyncClient allocates a bounded number of times") {
 }
 
 TEST_CASE("an idle pooled HTTP/1.1 connection holds no read buffer") {
-  constexpr std::size_t connections = 100;
-  asio::io_context io;
-  const auto executor = io.get_executor();
-  httpxx::AsyncClient client(executor, pooled(connections));
-  const auto target = url();
-  // One request first: what all connections share (the pool's tables, the resolver) is in place.
-  run(io, [&]() -> asio::awaitable<void> {
-    const auto response = co_await client.get(target);
-    REQUIRE(response.is_success());
-  }());
-  const Window window;
-  // Started together, so each needs a connection of its own; all are idle when they are done.
-  std::size_t running = connections;
-  std::exception_ptr failure;
-  for (std::size_t i = 0; i < connections; ++i) {
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      const auto response = co_await client.get(target);
-      REQUIRE(response.content().size() == 1024);
-    }, [&](std::exception_ptr e) {
-      if (e) failure = e;
-      --running;
-    });
-  }
-  io.restart();
-  while (running > 0 && io.run_one() > 0) {
-  }
-  if (failure) std::rethrow_exception(failure);
-  REQUIRE(running == 0);
-  REQUIRE(client.describe().find(std::to_string(connections) + " idle") != std::string::npos);
-  const double per_connection = static_cast<double>(window.live_growth()) / static_cast<double>(connections - 1);
-  MESSAGE("bytes held per idle connection: " << per_connection);
-  CHECK(per_connection < max_idle_bytes);
-  run(io, client.aclose());
+  const auto cost = idle_cost(url(), pooled(100), 100);
+  MESSAGE("bytes held per idle connection: " << cost.own);
+  CHECK(cost.own < max_idle_bytes);
+}
+
+TEST_CASE("an idle pooled HTTP/1.1 connection over TLS holds no buffers, its own or OpenSSL's") {
+  REQUIRE(counting_allocator::openssl_counted);
+  auto options = pooled(100);
+  options.ca_bundle = server("HTTPXX_TEST_CA");
+  options.http2 = false;
+  const auto cost = idle_cost(server("HTTPXX_TEST_NGINX_HTTPS") + "/1k.bin", std::move(options), 100);
+  MESSAGE("bytes held per idle TLS connection: " << cost.own << " by httpxx, " << cost.openssl << " by OpenSSL");
+  CHECK(cost.own < max_idle_bytes);
+  // The SSL object and its session, without the record buffers (about 34 KB, SSL_free_buffers(3)).
+  CHECK(cost.openssl < max_idle_tls_state_bytes);
 }

@@ -3,7 +3,8 @@
 // alloc_count). Include it in exactly one file of a program: it defines operator new and delete,
 // through which Asio allocates the coroutine frames and operations that its recycling cache
 // misses (the build sets ASIO_DISABLE_STD_ALIGNED_ALLOC), and interposes the C library's
-// aligned_alloc, so that an allocation made that way is counted too.
+// aligned_alloc, so that an allocation made that way is counted too. OpenSSL's allocations
+// (its own malloc, not operator new) are tracked apart, in openssl_live_bytes.
 #pragma once
 
 #include <malloc.h>
@@ -15,10 +16,13 @@
 #include <cstdlib>
 #include <new>
 
+#include <openssl/crypto.h>
+
 namespace counting_allocator {
 
 inline std::atomic<std::uint64_t> allocations{0};   // calls of any operator new or aligned_alloc
 inline std::atomic<std::int64_t> live_bytes{0};     // allocated by operator new, not yet freed
+inline std::atomic<std::int64_t> openssl_live_bytes{0};   // allocated by OpenSSL, not yet freed
 
 }  // namespace counting_allocator
 
@@ -62,7 +66,42 @@ void counted_delete(void* block) noexcept {
 
 constexpr std::size_t default_alignment = alignof(std::max_align_t);
 
+void* openssl_malloc(std::size_t size, const char*, int) {
+  void* block = std::malloc(size);
+  if (block != nullptr) {
+    counting_allocator::openssl_live_bytes.fetch_add(static_cast<std::int64_t>(malloc_usable_size(block)),
+                                                     std::memory_order_relaxed);
+  }
+  return block;
+}
+
+void* openssl_realloc(void* block, std::size_t size, const char*, int) {
+  const auto before = block != nullptr ? malloc_usable_size(block) : 0;
+  void* moved = std::realloc(block, size);
+  if (moved != nullptr) {
+    counting_allocator::openssl_live_bytes.fetch_add(
+        static_cast<std::int64_t>(malloc_usable_size(moved)) - static_cast<std::int64_t>(before),
+        std::memory_order_relaxed);
+  }
+  return moved;
+}
+
+void openssl_free(void* block, const char*, int) {
+  if (block == nullptr) return;
+  counting_allocator::openssl_live_bytes.fetch_sub(static_cast<std::int64_t>(malloc_usable_size(block)),
+                                                   std::memory_order_relaxed);
+  std::free(block);
+}
+
 }  // namespace
+
+namespace counting_allocator {
+
+// CRYPTO_set_mem_functions(3) is refused once OpenSSL has allocated anything: set during static
+// initialisation, before any TLS is set up. False if it came too late.
+inline const bool openssl_counted = CRYPTO_set_mem_functions(openssl_malloc, openssl_realloc, openssl_free) == 1;
+
+}  // namespace counting_allocator
 
 // Blocks from aligned_alloc are released with free(), which is not interposed: they are
 // counted, but not in live_bytes.
