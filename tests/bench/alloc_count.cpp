@@ -1,15 +1,18 @@
 // Counts what a request costs in heap allocations, and what an idle pooled connection costs in
-// memory, against a local HTTP/1.1 server (tests/bench/run.py starts nginx and passes its URL).
+// memory, against a local HTTP/1.1 server, plain or over TLS (tests/bench/run.py starts nginx
+// and passes its URL).
 //
-//   alloc_count URL [--warmup N] [--requests M] [--idle K]
+//   alloc_count URL [--warmup N] [--requests M] [--idle K] [--ca FILE] [--protocol h1|h2]
 //
 // Global operator new and delete, and aligned_alloc, are replaced by counting versions. After
 // N warm-up GETs (the connection, buffers and caches are in place), M more GETs on the same
 // keep-alive connection are counted, once with the blocking Client and once with AsyncClient.
 // Then K requests are started at once on a fresh AsyncClient, which opens K connections and
 // keeps them idle in its pool; the growth of RSS, of malloc's in-use bytes (everything: OpenSSL and nghttp2 allocate
-// with malloc, not operator new) and of operator new's live bytes, divided by the connections
-// opened, is the memory an idle connection holds.
+// with malloc, not operator new), of operator new's live bytes and of OpenSSL's (counted through
+// CRYPTO_set_mem_functions), divided by the connections opened, is the memory an idle
+// connection holds. An https URL needs --ca, the CA that verifies the server; --protocol h2
+// offers HTTP/2 by ALPN (h1, the default, does not).
 //
 // Prints one JSON line. It asserts nothing about the figures: they are a measurement, shown in
 // the benchmark table; it fails only when a request fails.
@@ -49,6 +52,8 @@ struct Config {
   std::size_t warmup = 1000;
   std::size_t requests = 10000;
   std::size_t idle = 1000;
+  std::string ca;                // CA bundle for an https URL
+  std::string protocol = "h1";   // h1, or h2 (ALPN over TLS)
 };
 
 struct Memory {
@@ -56,6 +61,7 @@ struct Memory {
   double heap = 0;      // malloc's bytes in use: main arena and mmapped blocks (mallinfo2 does
                         // not see the arenas of other threads, such as a resolver's)
   double live_new = 0;  // bytes allocated by operator new and not yet freed
+  double openssl = 0;   // bytes allocated by OpenSSL and not yet freed
 };
 
 Memory memory_now() {
@@ -71,11 +77,14 @@ Memory memory_now() {
   const auto info = mallinfo2();
   memory.heap = static_cast<double>(info.uordblks + info.hblkhd);
   memory.live_new = static_cast<double>(live_bytes.load());
+  memory.openssl = static_cast<double>(counting_allocator::openssl_live_bytes.load());
   return memory;
 }
 
-httpxx::ClientOptions options_for(std::size_t connections) {
+httpxx::ClientOptions options_for(const Config& config, std::size_t connections) {
   httpxx::ClientOptions options;
+  if (!config.ca.empty()) options.ca_bundle = config.ca;
+  options.http2 = config.protocol == "h2";
   options.timeout = httpxx::Timeout::all(120s);
   options.limits.max_connections = connections;
   options.limits.max_keepalive_connections = connections;
@@ -92,7 +101,7 @@ void check(const httpxx::Response& response) {
 
 // Allocations per request of the blocking Client after its warm-up.
 double sync_allocations(const Config& config) {
-  httpxx::Client client(options_for(1));
+  httpxx::Client client(options_for(config, 1));
   for (std::size_t i = 0; i < config.warmup; ++i) check(client.get(config.url));
   const auto before = allocations.load();
   for (std::size_t i = 0; i < config.requests; ++i) check(client.get(config.url));
@@ -146,7 +155,7 @@ struct IdleCost {
 
 IdleCost idle_cost(const Config& config) {
   asio::io_context context;
-  httpxx::AsyncClient client(context.get_executor(), options_for(config.idle + 1));
+  httpxx::AsyncClient client(context.get_executor(), options_for(config, config.idle + 1));
   // One connection first, so that what every connection shares (TLS and resolver state, the
   // pool's tables) is in place before the baseline.
   run_to_completion(context, [&]() -> asio::awaitable<int> {
@@ -183,6 +192,7 @@ IdleCost idle_cost(const Config& config) {
     cost.per_connection.rss = (after.rss - before.rss) / opened;
     cost.per_connection.heap = (after.heap - before.heap) / opened;
     cost.per_connection.live_new = (after.live_new - before.live_new) / opened;
+    cost.per_connection.openssl = (after.openssl - before.openssl) / opened;
   }
   run_to_completion(context, [&]() -> asio::awaitable<int> {
     co_await client.aclose();
@@ -199,11 +209,20 @@ std::size_t parse_count(const char* text) {
 }
 
 Config parse_args(int argc, char** argv) {
-  if (argc < 2) throw std::invalid_argument("usage: alloc_count URL [--warmup N] [--requests M] [--idle K]");
+  if (argc < 2) throw std::invalid_argument("usage: alloc_count URL [--warmup N] [--requests M] [--idle K] [--ca FILE] [--protocol h1|h2]");
   Config config;
   config.url = argv[1];
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string_view option = argv[i];
+    if (option == "--ca") {
+      config.ca = argv[i + 1];
+      continue;
+    }
+    if (option == "--protocol") {
+      config.protocol = argv[i + 1];
+      if (config.protocol != "h1" && config.protocol != "h2") throw std::invalid_argument("--protocol is h1 or h2");
+      continue;
+    }
     const std::size_t value = parse_count(argv[i + 1]);
     if (option == "--warmup") {
       config.warmup = value;
@@ -225,11 +244,14 @@ Config parse_args(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     const Config config = parse_args(argc, argv);
+    if (!counting_allocator::openssl_counted) {
+      throw std::runtime_error("OpenSSL allocated before its allocations could be counted");
+    }
     const double sync = sync_allocations(config);
     double async = 0;
     {
       asio::io_context context;
-      httpxx::AsyncClient client(context.get_executor(), options_for(1));
+      httpxx::AsyncClient client(context.get_executor(), options_for(config, 1));
       async = run_to_completion(context, async_allocations(client, config));
     }
     const IdleCost idle = idle_cost(config);
@@ -237,9 +259,9 @@ int main(int argc, char** argv) {
         "{\"requests\": %zu, \"sync_allocations_per_request\": %.2f, "
         "\"async_allocations_per_request\": %.2f, \"idle_connections\": %zu, "
         "\"idle_rss_bytes_per_connection\": %.0f, \"idle_heap_bytes_per_connection\": %.0f, "
-        "\"idle_new_bytes_per_connection\": %.0f}\n",
+        "\"idle_new_bytes_per_connection\": %.0f, \"idle_openssl_bytes_per_connection\": %.0f}\n",
         config.requests, sync, async, idle.connections, idle.per_connection.rss,
-        idle.per_connection.heap, idle.per_connection.live_new);
+        idle.per_connection.heap, idle.per_connection.live_new, idle.per_connection.openssl);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "alloc_count: %s\n", error.what());
     return 1;

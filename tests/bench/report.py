@@ -128,4 +128,10 @@ ALLOC_ROWS = [
     ("idle_rss_bytes_per_connection", "RSS per idle pooled connection (bytes)", 0),
     ("idle_heap_bytes_per_connection", "malloc in-use bytes (main arena) per idle pooled connection", 0),
     ("idle_new_bytes_per_connection", "of which operator new (bytes)", 0),
+    ("tls_sync_allocations_per_request", "over TLS: heap allocations per GET, blocking Client", 1),
+    ("tls_async_allocations_per_request", "over TLS: heap allocations per GET, AsyncClient", 1),
+    ("tls_idle_rss_bytes_per_connection", "over TLS: RSS per idle pooled connection (bytes)", 0),
+    ("tls_idle_heap_bytes_per_connection", "over TLS: malloc in-use bytes per idle pooled connection", 0),
+    ("tls_idle_new_bytes_per_connection", "of which operator new (bytes)", 0),
+    ("tls_idle_openssl_bytes_per_connection", "of which OpenSSL: SSL object and session (bytes)", 0),
 ]

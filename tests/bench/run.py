@@ -123,21 +123,27 @@ def run_workload(workload, server, rounds, client_cpus, timeout, launcher, basel
 
 
 def run_alloc(bins, server, sizes, rounds, client_cpus, timeout):
-    """alloc_count's figures, medians over rounds; None when it failed."""
-    argv = [bins["alloc_count"], server.urls["http"] + "/1k.bin",
-            "--warmup", str(sizes["alloc_warmup"]), "--requests", str(sizes["alloc_requests"]),
-            "--idle", str(sizes["idle"])]
-    results = []
-    for round_index in range(rounds):
-        try:
-            stdout, _ = measure.run_measured(argv, client_cpus, timeout, bins["rusage_exec"])
-            result = measure.parse_json_line(stdout)
-        except measure.RunFailed as e:
-            say("alloc round %d/%d FAILED: %s" % (round_index + 1, rounds, e))
-            return {"error": str(e)}
-        say("alloc round %d/%d: %s" % (round_index + 1, rounds, json.dumps(result)))
-        results.append(result)
-    return {key: statistics.median(r[key] for r in results) for key in results[0]}
+    """alloc_count's figures, medians over rounds, over plain HTTP/1.1 and (keys prefixed with
+    "tls_") over TLS; {"error": ...} when a run failed."""
+    common = ["--warmup", str(sizes["alloc_warmup"]), "--requests", str(sizes["alloc_requests"]),
+              "--idle", str(sizes["idle"])]
+    variants = [("", [server.urls["http"] + "/1k.bin"]),
+                ("tls_", [server.urls["https"] + "/1k.bin", "--ca", server.ca, "--protocol", "h1"])]
+    figures = {}
+    for prefix, target in variants:
+        argv = [bins["alloc_count"]] + target + common
+        results = []
+        for round_index in range(rounds):
+            try:
+                stdout, _ = measure.run_measured(argv, client_cpus, timeout, bins["rusage_exec"])
+                result = measure.parse_json_line(stdout)
+            except measure.RunFailed as e:
+                say("alloc %sround %d/%d FAILED: %s" % (prefix, round_index + 1, rounds, e))
+                return {"error": str(e)}
+            say("alloc %sround %d/%d: %s" % (prefix, round_index + 1, rounds, json.dumps(result)))
+            results.append(result)
+        figures.update({prefix + key: statistics.median(r[key] for r in results) for key in results[0]})
+    return figures
 
 
 def command_line(argv):
