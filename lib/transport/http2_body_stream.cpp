@@ -25,6 +25,20 @@ asio::awaitable<bool> Http2BodyStream::read_some(std::string& out) {
   co_return out.size() > size_before;
 }
 
+bool Http2BodyStream::read_buffered(std::string& out) {
+  if (done_) return true;
+  bool finished = false;
+  try {
+    connection_->read_buffered_body(*stream_, out, finished);
+  } catch (...) {
+    connection_->abandon(stream_);
+    end();
+    throw;
+  }
+  if (finished) end();
+  return finished;
+}
+
 void Http2BodyStream::close() noexcept {
   if (done_) return;
   connection_->abandon(stream_);   // RST_STREAM: the rest of the body is not wanted

@@ -19,6 +19,7 @@ class Http2BodyStream final : public ResponseStream {
                   RequestDeadlines deadlines);
   ~Http2BodyStream() override { close(); }
   asio::awaitable<bool> read_some(std::string& out) override;
+  bool read_buffered(std::string& out) override;
   void close() noexcept override;
 
  private:

@@ -420,25 +420,31 @@ asio::awaitable<void> Http2Connection::send(Request& request, const RequestRoute
   response->set_stream(std::make_shared<Http2BodyStream>(self, state, std::move(lease), deadlines));
 }
 
+void Http2Connection::read_buffered_body(StreamState& stream, std::string& out, bool& finished) {
+  finished = false;
+  if (!stream.body.empty()) {
+    const auto n = stream.body.size();
+    out.append(stream.body);
+    stream.body.clear();
+    // RFC 9113 6.9: the window re-opens as the reader consumes, not as bytes arrive.
+    if (!stream.closed) session_.consume(stream.id, n);
+    flush();
+    finished = stream.ended;
+    return;
+  }
+  if (stream.ended) {
+    finished = true;
+    return;
+  }
+  if (stream.closed) raise_stream_error(stream);
+}
+
 asio::awaitable<void> Http2Connection::read_body(StreamState& stream, std::string& out,
                                                  const RequestDeadlines& deadlines, bool& finished) {
-  finished = false;
   for (;;) {
-    if (!stream.body.empty()) {
-      const auto n = stream.body.size();
-      out.append(stream.body);
-      stream.body.clear();
-      // RFC 9113 6.9: the window re-opens as the reader consumes, not as bytes arrive.
-      if (!stream.closed) session_.consume(stream.id, n);
-      flush();
-      finished = stream.ended;
-      co_return;
-    }
-    if (stream.ended) {
-      finished = true;
-      co_return;
-    }
-    if (stream.closed) raise_stream_error(stream);
+    const auto size_before = out.size();
+    read_buffered_body(stream, out, finished);
+    if (finished || out.size() > size_before) co_return;
     const auto deadline = deadlines.for_phase(Phase::read);
     const bool woken = co_await wait(stream, deadline.at);
     if (!woken) {

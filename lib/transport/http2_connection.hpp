@@ -46,6 +46,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   // Appends the next body bytes of stream to out (and re-opens its window); finished at the end.
   asio::awaitable<void> read_body(StreamState& stream, std::string& out, const RequestDeadlines& deadlines,
                                   bool& finished);
+  // The same without waiting: appends what has arrived (possibly nothing); finished at the end.
+  void read_buffered_body(StreamState& stream, std::string& out, bool& finished);
   // The response was dropped before its end: RST_STREAM(CANCEL) (RFC 9113 8.1). Safe from any
   // thread: the work is posted to the connection's executor.
   void abandon(std::shared_ptr<StreamState> stream) noexcept;
