@@ -101,7 +101,8 @@ void Http2Connection::close_now() noexcept {
 }
 
 void Http2Connection::flush() {
-  if (writing_ || closed_) return;
+  // Most reads queue nothing to send (a WINDOW_UPDATE only after half a window): no writer then.
+  if (writing_ || closed_ || !session_.wants_write()) return;
   writing_ = true;
   asio::co_spawn(stream_->get_executor(), [self = shared_from_this()] { return self->write_loop(); },
                  asio::detached);
@@ -321,10 +322,14 @@ void Http2Connection::expire_waits() {
   watch_deadline(next);
 }
 
+bool Http2Connection::must_wait_for_capacity() const noexcept {
+  // RFC 9113 5.1.2: beyond the peer's limit, requests wait for a stream to close.
+  return !has_capacity() && !closed_ && !session_.going_away();
+}
+
 asio::awaitable<void> Http2Connection::wait_for_capacity(Clock::time_point deadline,
                                                         const RequestDeadlines& deadlines, bool is_total) {
-  // RFC 9113 5.1.2: beyond the peer's limit, requests wait for a stream to close.
-  while (!has_capacity() && !closed_ && !session_.going_away()) {
+  while (must_wait_for_capacity()) {
     auto waiter = std::make_shared<asio::steady_timer>(stream_->get_executor(), deadline);
     capacity_waiters_.push_back(waiter);
     std::error_code ec;
@@ -337,8 +342,11 @@ asio::awaitable<void> Http2Connection::wait_for_capacity(Clock::time_point deadl
   }
 }
 
+bool Http2Connection::must_check_alive() const noexcept {
+  return streams_.empty() && Clock::now() - last_activity_ >= idle_before_ping;
+}
+
 asio::awaitable<void> Http2Connection::check_alive(const RequestDeadlines& deadlines) {
-  if (!streams_.empty() || Clock::now() - last_activity_ < idle_before_ping) co_return;
   ping_acked_ = false;
   session_.submit_ping();
   flush();
@@ -370,11 +378,11 @@ asio::awaitable<void> Http2Connection::send(Request& request, const RequestRoute
                                             PoolLease lease, std::optional<Response>& response) {
   auto self = shared_from_this();
   const auto pool_deadline = deadlines.for_phase(Phase::pool);
-  co_await wait_for_capacity(pool_deadline.at, deadlines, pool_deadline.is_total);
+  if (must_wait_for_capacity()) co_await wait_for_capacity(pool_deadline.at, deadlines, pool_deadline.is_total);
   if (closed_ || session_.going_away()) {
     throw StaleConnection(failure_.empty() ? "HTTP/2 connection to " + peer_ + " is going away" : failure_, true);
   }
-  co_await check_alive(deadlines);
+  if (must_check_alive()) co_await check_alive(deadlines);
 
   const auto& url = request.url();
   std::string authority(url.host());

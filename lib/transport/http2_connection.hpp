@@ -68,8 +68,13 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   void watch_deadline(Clock::time_point at);
   // Ends the waits whose deadline has passed.
   void expire_waits();
+  // Whether a new stream must wait for one to close (RFC 9113 5.1.2), and the wait. The test is
+  // apart so that the usual case enters no coroutine (a frame per request).
+  bool must_wait_for_capacity() const noexcept;
   asio::awaitable<void> wait_for_capacity(Clock::time_point deadline, const RequestDeadlines& deadlines,
                                           bool is_total);
+  // Whether the connection has been idle long enough to be pinged before reuse, and the ping.
+  bool must_check_alive() const noexcept;
   asio::awaitable<void> check_alive(const RequestDeadlines& deadlines);
   void notify(StreamState& stream);
   void wake_capacity_waiters();
