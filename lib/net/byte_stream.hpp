@@ -39,6 +39,10 @@ class ByteStream {
     (void)buffers;
     return 0;
   }
+  // Whether bytes that write_now counted as written still wait to go out (TLS encrypts them
+  // whole, and the socket may take only part of the records): a write_all, of nothing if need
+  // be, sends them.
+  virtual bool output_pending() const noexcept { return false; }
   // Cancels pending read_some/write_all (they complete with asio::error::operation_aborted);
   // the stream stays usable. Used for timeouts.
   virtual void cancel() noexcept = 0;

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <new>
 
 namespace httpxx::detail {
 namespace {
@@ -229,11 +230,7 @@ asio::awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> b
     if (result != 1) ec = ssl_error(result);
   };
   if (buffers.size() > 1 && total <= max_staging) {
-    staging_.clear();
-    for (const auto& b : buffers) {
-      const auto* bytes = static_cast<const unsigned char*>(b.data());
-      staging_.insert(staging_.end(), bytes, bytes + b.size());
-    }
+    stage(buffers);
     encrypt(staging_.data(), staging_.size());
   } else {
     // The peer decrypts the first records of a large body while the next are encrypted, instead
@@ -256,6 +253,38 @@ asio::awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> b
   }
   if (ec) co_return;
   co_await flush(ec, true);
+}
+
+void TlsStream::stage(std::span<const asio::const_buffer> buffers) {
+  staging_.clear();
+  for (const auto& b : buffers) {
+    const auto* bytes = static_cast<const unsigned char*>(b.data());
+    staging_.insert(staging_.end(), bytes, bytes + b.size());
+  }
+}
+
+std::size_t TlsStream::write_now(std::span<const asio::const_buffer> buffers) noexcept {
+  if (writing_ || !out_pending_.empty()) return 0;   // bytes leave in order
+  std::size_t total = 0;
+  for (const auto& b : buffers) total += b.size();
+  if (total == 0 || total > max_staging) return 0;
+  const void* plaintext = buffers.front().data();
+  if (buffers.size() > 1) {
+    try {
+      stage(buffers);
+    } catch (const std::bad_alloc&) {
+      return 0;
+    }
+    plaintext = staging_.data();
+  }
+  ERR_clear_error();
+  std::size_t written = 0;
+  if (SSL_write_ex(ssl_, plaintext, total, &written) != 1) {
+    ERR_clear_error();
+    return 0;   // write_all meets the failure again and reports it
+  }
+  send_now();
+  return total;
 }
 
 bool TlsStream::send_now() noexcept {

@@ -29,6 +29,12 @@ class TlsStream final : public ByteStream {
 
   asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override;
   asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) override;
+  // A write of at most one record's plaintext is encrypted at once and counts as written whole;
+  // its ciphertext goes to the socket now, and what the socket does not take waits for a
+  // write_all (output_pending). Larger writes, and any while earlier ciphertext waits, are left
+  // to write_all (0).
+  std::size_t write_now(std::span<const asio::const_buffer> buffers) noexcept override;
+  bool output_pending() const noexcept override { return !out_pending_.empty(); }
   void cancel() noexcept override;
   void close() noexcept override;
   bool is_reusable() noexcept override;
@@ -58,6 +64,8 @@ class TlsStream final : public ByteStream {
   // without an asynchronous write. False when some is left (a failure is left for flush() to
   // report).
   bool send_now() noexcept;
+  // Gathers small plaintext pieces into staging_, to be encrypted as one record.
+  void stage(std::span<const asio::const_buffer> buffers);
   std::error_code ssl_error(int result);
   // Ends the TLS session with close_notify, once, unless it failed or never began.
   void send_close_notify() noexcept;

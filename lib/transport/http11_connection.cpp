@@ -127,7 +127,8 @@ bool Http11Connection::write_now(std::span<asio::const_buffer>& buffers) noexcep
     buffers = buffers.subspan(1);
   }
   if (!buffers.empty()) buffers.front() += written;
-  return buffers.empty();
+  // Over TLS, the records of what was written may be partly waiting: a write of nothing sends them.
+  return buffers.empty() && !stream_->output_pending();
 }
 
 asio::awaitable<void> Http11Connection::write(std::span<const asio::const_buffer> buffers,

@@ -47,7 +47,8 @@ class Http11Connection final : public Connection,
 
  private:
   // Writes what the socket takes at once (no event-loop round trip, no timer) and drops it from
-  // the front of buffers; true when nothing is left. The rest goes to write().
+  // the front of buffers; true when nothing is left to send. The rest goes to write(), which
+  // also sends what the stream took but still holds (TLS records the socket did not take).
   bool write_now(std::span<asio::const_buffer>& buffers) noexcept;
   // Writes every buffer within the write deadline. may_be_stale: the connection was reused, so
   // a failure is reported as StaleConnection (the transport may retry elsewhere).

@@ -13,9 +13,12 @@
 #include <asio/steady_timer.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <array>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 using namespace httpxx::detail;
 using httpxx::test::run;
@@ -414,6 +417,76 @@ TEST_CASE("one large write goes out record by record, and waits when the socket 
   // The server reads slowly through a small receive buffer, so the client's socket fills up: the
   // records made meanwhile wait (up to 256 KiB of them) until it drains, then the rest follow.
   echo_through(16 << 20, 16 << 20, 64 * 1024);
+}
+
+TEST_CASE("a write of one record goes out without waiting, and what the socket does not take waits for write_all") {
+  auto options = server_with(test_pki().server_cert);
+  options.receive_buffer = 64 * 1024;
+  TlsTestServer server(options);
+  asio::io_context io;
+  auto context = TlsContext::create(trusting_test_ca());
+  run(io, [&]() -> asio::awaitable<void> {
+    NetError error;
+    auto stream = co_await connect_tls(server.port(), *context, "localhost", error);
+    REQUIRE_MESSAGE(!error, error.message);
+    // A request's head and small body, gathered into one record and written at once.
+    const std::string head = "GET / HTTP/1.1\r\n\r\n";
+    const std::string body = "small body";
+    const std::array<asio::const_buffer, 2> request{asio::buffer(head), asio::buffer(body)};
+    CHECK(stream->write_now(request) == head.size() + body.size());
+    CHECK_FALSE(stream->output_pending());
+    std::string echo(head.size() + body.size(), '\0');
+    std::error_code ec;
+    std::size_t done = 0;
+    while (done < echo.size() && !ec) done += co_await stream->read_some(asio::buffer(echo.data() + done, echo.size() - done), ec);
+    REQUIRE_FALSE(ec);
+    CHECK(echo == head + body);
+    // More than one record is left to write_all.
+    const std::string large(16 * 1024 + 1, 'x');
+    CHECK(stream->write_now(std::array<asio::const_buffer, 1>{asio::buffer(large)}) == 0);
+
+    // Unread echoes stop the server, and the socket fills: a write the socket takes only in part
+    // counts whole, its remaining records wait (output_pending), and later writes wait behind them.
+    const std::string piece(16 * 1024, 'p');
+    const std::array<asio::const_buffer, 1> one{asio::buffer(piece)};
+    std::size_t written = 0;
+    std::size_t taken = 0;
+    while ((taken = stream->write_now(one)) != 0 && written < (256u << 20)) written += taken;
+    REQUIRE(taken == 0);
+    REQUIRE(stream->output_pending());
+    // write_all sends the rest while a reader takes the echoes, and the server echoes the rest too.
+    // The writer starts first: a read would otherwise start that write itself and wait for it.
+    std::size_t received = 0;
+    bool intact = true;
+    int running = 2;
+    asio::steady_timer both_done(io, asio::steady_timer::time_point::max());
+    const auto finished = [&](std::exception_ptr) {
+      if (--running == 0) both_done.cancel();
+    };
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      const std::span<const asio::const_buffer> nothing;
+      co_await stream->write_all(nothing, ec);
+    }, finished);
+    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
+      std::vector<char> buffer(64 * 1024);
+      std::error_code read_ec;
+      while (received < written && !read_ec) {
+        const auto n = co_await stream->read_some(asio::buffer(buffer), read_ec);
+        intact = intact && std::all_of(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n),
+                                       [](char c) { return c == 'p'; });
+        received += n;
+      }
+    }, finished);
+    if (running > 0) {
+      std::error_code woken;
+      co_await both_done.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+    }
+    REQUIRE(running == 0);
+    CHECK_FALSE(ec);
+    CHECK_FALSE(stream->output_pending());
+    CHECK(received == written);
+    CHECK(intact);
+  }());
 }
 
 TEST_CASE("an idle TLS stream with unread data is not reusable") {
