@@ -8,6 +8,10 @@
 
 namespace httpxx::detail::buffer_cache {
 
+// The size of the buffers most reads use: an HTTP/1.1 connection's read buffer (ReadBuffer) and
+// the TLS layer's ciphertext buffer, so that a buffer one gives back serves the other.
+inline constexpr std::size_t standard_size = 64 * 1024;
+
 // A buffer of exactly size bytes, from this thread's cache, or newly allocated (uninitialised).
 std::unique_ptr<char[]> take(std::size_t size);
 // Gives a buffer of size bytes back to this thread's cache, or frees it when the cache is full.

@@ -22,9 +22,8 @@ namespace {
 
 // Several maximal TLS records (RFC 8446 section 5.2: 2^14 + 256 bytes of payload, TLS 1.2
 // allows 2^14 + 2048, plus the 5-byte header) fit, so a large read never waits on a buffer
-// shuffle. The size of an HTTP/1.1 connection's read buffer (ReadBuffer::standard_size): the
-// thread's buffer cache serves both.
-constexpr std::size_t in_capacity = 64 * 1024;
+// shuffle.
+constexpr std::size_t in_capacity = buffer_cache::standard_size;
 // Writes smaller than one record are gathered so a request's head and a small body travel in
 // one record and one packet.
 constexpr std::size_t max_staging = 16 * 1024;

@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <memory>
 
+#include "net/buffer_cache.hpp"
+
 namespace httpxx::detail {
 
 // An HTTP/1.1 connection's read buffer, held only while a response is being read. An idle
@@ -17,7 +19,7 @@ namespace httpxx::detail {
 // be wasted on small responses.
 class ReadBuffer {
  public:
-  static constexpr std::size_t standard_size = 64 * 1024;
+  static constexpr std::size_t standard_size = buffer_cache::standard_size;
   static constexpr std::size_t large_size = 256 * 1024;
 
   ReadBuffer() = default;

@@ -75,7 +75,13 @@ void* openssl_malloc(std::size_t size, const char*, int) {
   return block;
 }
 
-void* openssl_realloc(void* block, std::size_t size, const char*, int) {
+void openssl_free(void* block, const char*, int);
+
+void* openssl_realloc(void* block, std::size_t size, const char* file, int line) {
+  if (size == 0) {   // realloc(3) would free the block and return null, uncounted
+    openssl_free(block, file, line);
+    return nullptr;
+  }
   const auto before = block != nullptr ? malloc_usable_size(block) : 0;
   void* moved = std::realloc(block, size);
   if (moved != nullptr) {
