@@ -115,9 +115,8 @@ void ConnectionPool::expire_idle(Clock::time_point now, std::vector<std::shared_
   }
 }
 
-bool ConnectionPool::try_grant(PoolOrigin& origin, bool may_multiplex, PoolLease& lease,
-                               std::vector<std::shared_ptr<Connection>>& to_close) {
-  const auto now = Clock::now();
+bool ConnectionPool::try_grant(PoolOrigin& origin, bool may_multiplex, Clock::time_point now,
+                               PoolLease& lease, std::vector<std::shared_ptr<Connection>>& to_close) {
   while (!origin.idle.empty()) {
     auto it = origin.idle.back();
     origin.idle.pop_back();
@@ -159,10 +158,11 @@ bool ConnectionPool::try_grant(PoolOrigin& origin, bool may_multiplex, PoolLease
   return false;
 }
 
-void ConnectionPool::dispatch_waiters(std::vector<std::shared_ptr<Connection>>& to_close) {
+void ConnectionPool::dispatch_waiters(Clock::time_point now,
+                                      std::vector<std::shared_ptr<Connection>>& to_close) {
   for (auto it = waiters_.begin(); it != waiters_.end();) {
     auto& waiter = **it;
-    if (!try_grant(*waiter.origin, waiter.may_multiplex, waiter.lease, to_close)) {
+    if (!try_grant(*waiter.origin, waiter.may_multiplex, now, waiter.lease, to_close)) {
       ++it;
       continue;
     }
@@ -177,8 +177,9 @@ bool ConnectionPool::try_acquire(std::string_view origin_key, bool may_multiplex
   bool granted = false;
   {
     std::lock_guard lock(mutex_);
-    expire_idle(Clock::now(), to_close);
-    granted = try_grant(origin_entry(origin_key), may_multiplex, lease, to_close);
+    const auto now = Clock::now();
+    expire_idle(now, to_close);
+    granted = try_grant(origin_entry(origin_key), may_multiplex, now, lease, to_close);
   }
   for (auto& connection : to_close) connection->close_when_idle();
   return granted;
@@ -192,9 +193,10 @@ asio::awaitable<PoolLease> ConnectionPool::acquire(std::string_view origin_key, 
   std::vector<std::shared_ptr<Connection>> to_close;
   {
     std::lock_guard lock(mutex_);
-    expire_idle(Clock::now(), to_close);
+    const auto now = Clock::now();
+    expire_idle(now, to_close);
     auto& origin = origin_entry(origin_key);
-    if (!try_grant(origin, may_multiplex, lease, to_close)) {
+    if (!try_grant(origin, may_multiplex, now, lease, to_close)) {
       waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor, &origin, may_multiplex);
       waiters_.push_back(waiter);
     }
@@ -234,7 +236,7 @@ void ConnectionPool::on_attach(PoolLease& lease) {
     } else {
       origin.known_http1 = true;
     }
-    dispatch_waiters(to_close);
+    dispatch_waiters(Clock::now(), to_close);
   }
   for (auto& connection : to_close) connection->close_when_idle();
 }
@@ -243,6 +245,7 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
   std::vector<std::shared_ptr<Connection>> to_close;
   {
     std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
     --requests_active_;
     auto& origin = *lease.origin_;
     auto connection = std::move(lease.connection_);
@@ -261,7 +264,7 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
     } else if (reusable) {
       auto expires = Clock::time_point::max();
       if (limits_.keepalive_expiry) {
-        expires = Clock::now() + std::chrono::duration_cast<Clock::duration>(*limits_.keepalive_expiry);
+        expires = now + std::chrono::duration_cast<Clock::duration>(*limits_.keepalive_expiry);
       }
       expires = std::min(expires, connection->server_expiry());
       PoolIdle entry{std::move(connection), &origin, expires};
@@ -276,8 +279,8 @@ void ConnectionPool::on_release(PoolLease& lease, bool reusable) noexcept {
       --connections_;
       to_close.push_back(std::move(connection));
     }
-    expire_idle(Clock::now(), to_close);
-    dispatch_waiters(to_close);
+    expire_idle(now, to_close);
+    dispatch_waiters(now, to_close);
     // Only now is max_keepalive_connections enforced, so that a request waiting for this origin
     // is handed the connection rather than a slot to open a new one; the longest idle go first.
     while (limits_.max_keepalive_connections && idle_.size() > *limits_.max_keepalive_connections) {

@@ -95,7 +95,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   struct WaiterGuard;
 
   PoolOrigin& origin_entry(std::string_view origin);   // requires mutex_
-  bool try_grant(PoolOrigin& origin, bool may_multiplex, PoolLease& lease,
+  // Each entry point reads the clock once and passes the time on (a read is a vDSO call).
+  bool try_grant(PoolOrigin& origin, bool may_multiplex, Clock::time_point now, PoolLease& lease,
                  std::vector<std::shared_ptr<Connection>>& to_close);
   void drop_idle(std::list<PoolIdle>::iterator it, std::vector<std::shared_ptr<Connection>>& to_close);
   // A multiplexed connection no longer handed out (the server sent GOAWAY, or it failed): it
@@ -104,7 +105,7 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
                           std::vector<std::shared_ptr<Connection>>& to_close);
   // Removes an idle entry whose connection was taken (or dropped), keeping its node.
   void forget_idle(std::list<PoolIdle>::iterator it) noexcept;
-  void dispatch_waiters(std::vector<std::shared_ptr<Connection>>& to_close);
+  void dispatch_waiters(Clock::time_point now, std::vector<std::shared_ptr<Connection>>& to_close);
   void expire_idle(Clock::time_point now, std::vector<std::shared_ptr<Connection>>& to_close);
   void make_lease(PoolLease& lease, PoolOrigin& origin, std::shared_ptr<Connection> connection);
   void on_attach(PoolLease& lease);
