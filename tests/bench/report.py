@@ -31,6 +31,7 @@ def summarize(workload, runs_by_contender):
     """Medians per contender, and the httpxx rows' ratios; a contender whose runs failed has
     its error instead of figures."""
     rows = []
+    by_round = {}   # contender -> round -> figures, for the ratios
     for contender in workload.contenders:
         runs = runs_by_contender.get(contender.name, [])
         ok = [r for r in runs if "error" not in r]
@@ -40,6 +41,8 @@ def summarize(workload, runs_by_contender):
             row["error"] = next((r["error"] for r in runs if "error" in r), "not run")
         if ok:
             figures = [run_figures(workload, r) for r in ok]
+            by_round[contender.name] = {r.get("round", i): f
+                                        for i, (r, f) in enumerate(zip(ok, figures))}
             for key in ("rate", "cpu_per", "server_cpu_per", "rss"):
                 row[key] = statistics.median(f[key] for f in figures)
             row["connections"] = ok[-1].get("connections")
@@ -56,6 +59,16 @@ def summarize(workload, runs_by_contender):
         return (max(candidates, key=lambda r: r["rate"]),
                 min(measured, key=lambda r: r["cpu_per"]))
 
+    def paired(name, reference, key):
+        """The ratio round by round, each pair measured minutes apart at most, so that it holds
+        while the machine's load drifts over the whole run: median, lowest and highest."""
+        ours, theirs = by_round[name], by_round[reference]
+        ratios = sorted(ours[i][key] / theirs[i][key] for i in ours
+                        if i in theirs and theirs[i][key] > 0)
+        if not ratios:
+            return None
+        return {"median": statistics.median(ratios), "min": ratios[0], "max": ratios[-1]}
+
     peers, loadgens = best(workloads.PEER), best(workloads.LOADGEN)
     for row in rows:
         if row["kind"] != workloads.HTTPXX or "rate" not in row:
@@ -63,9 +76,11 @@ def summarize(workload, runs_by_contender):
         for label, reference in (("vs_peer", peers), ("vs_loadgen", loadgens)):
             if reference:
                 fastest, leanest = reference
-                row[label] = {"rate": row["rate"] / fastest["rate"], "rate_of": fastest["name"],
-                              "cpu": row["cpu_per"] / leanest["cpu_per"]
-                              if leanest["cpu_per"] > 0 else None,
+                rate = paired(row["name"], fastest["name"], "rate")
+                cpu = paired(row["name"], leanest["name"], "cpu_per")
+                row[label] = {"rate": rate["median"] if rate else None, "rate_of": fastest["name"],
+                              "cpu": cpu["median"] if cpu else None,
+                              "cpu_range": [cpu["min"], cpu["max"]] if cpu else None,
                               "cpu_of": leanest["name"]}
     return rows
 
@@ -73,8 +88,12 @@ def summarize(workload, runs_by_contender):
 def _ratio(comparison):
     if not comparison:
         return ""
-    cpu = "%.2f×" % comparison["cpu"] if comparison["cpu"] is not None else "-"
-    return "%.2f× / %s" % (comparison["rate"], cpu)
+    rate = "%.2f×" % comparison["rate"] if comparison["rate"] is not None else "-"
+    cpu = "-"
+    if comparison["cpu"] is not None:
+        low, high = comparison["cpu_range"]
+        cpu = "%.2f× (%.2f–%.2f)" % (comparison["cpu"], low, high)
+    return "%s / %s" % (rate, cpu)
 
 
 def _number(value, digits):

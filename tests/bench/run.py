@@ -223,8 +223,10 @@ def header_lines(info, load_start, load_end, smoke):
                                      info["wrk"]),
         "- medians of %s rounds; CPU is the client process's user+sys (wait4) minus its "
         "start-up, per request (W4: per GiB); nginx is its worker's CPU in the same units, which "
-        "shows when the server is the limit; peak RSS is ru_maxrss; a ratio's rate above 1 "
-        "means httpxx is faster, its CPU below 1 that httpxx uses less" % info["rounds"],
+        "shows when the server is the limit; peak RSS is ru_maxrss; a ratio is the median of the "
+        "rounds' ratios, each round's pair run minutes apart at most (the CPU ratio's lowest and "
+        "highest in brackets); its rate above 1 means httpxx is faster, its CPU below 1 that "
+        "httpxx uses less" % info["rounds"],
     ]
     return lines
 
