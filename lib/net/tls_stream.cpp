@@ -34,6 +34,14 @@ constexpr std::size_t max_record_payload = 16 * 1024;
 // socket, so that a large body never sits in memory twice.
 constexpr std::size_t max_pending = 256 * 1024;
 
+// SSL_get_error(3) reads the thread's error queue, which must hold nothing from before the
+// call it explains. ERR_clear_error resets all sixteen of the queue's slots, used or not (about
+// 900 instructions per HTTP/2 request over TLS); the queue is almost always empty already,
+// which ERR_peek_error sees without touching it.
+void forget_earlier_errors() noexcept {
+  if (ERR_peek_error() != 0) ERR_clear_error();
+}
+
 }  // namespace
 
 const ::bio_method_st* TlsStream::bio_method() {
@@ -165,7 +173,7 @@ asio::awaitable<void> TlsStream::flush(std::error_code& ec, bool wait_for_writer
 asio::awaitable<void> TlsStream::handshake(std::error_code& ec) {
   ec.clear();
   for (;;) {
-    ERR_clear_error();
+    forget_earlier_errors();
     const int result = SSL_do_handshake(ssl_);
     if (result == 1) break;
     if (SSL_get_error(ssl_, result) != SSL_ERROR_WANT_READ) {
@@ -195,7 +203,7 @@ asio::awaitable<std::size_t> TlsStream::read_some(asio::mutable_buffer buffer, s
     std::size_t total = 0;
     int result = 1;
     while (total < buffer.size()) {
-      ERR_clear_error();
+      forget_earlier_errors();
       std::size_t n = 0;
       result = SSL_read_ex(ssl_, data + total, buffer.size() - total, &n);
       if (result != 1) break;
@@ -222,7 +230,7 @@ asio::awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> b
   for (const auto& b : buffers) total += b.size();
   const auto encrypt = [this, &ec](const void* data, std::size_t size) {
     if (size == 0 || ec) return;
-    ERR_clear_error();
+    forget_earlier_errors();
     std::size_t written = 0;
     // The BIO accepts everything, so SSL_write_ex encrypts all of it or fails.
     const int result = SSL_write_ex(ssl_, data, size, &written);
@@ -276,7 +284,7 @@ std::size_t TlsStream::write_now(std::span<const asio::const_buffer> buffers) no
     }
     plaintext = staging_.data();
   }
-  ERR_clear_error();
+  forget_earlier_errors();
   std::size_t written = 0;
   if (SSL_write_ex(ssl_, plaintext, total, &written) != 1) {
     ERR_clear_error();
@@ -330,7 +338,7 @@ bool TlsStream::is_reusable() noexcept {
   if (in_begin_ != in_end_) {
     // Records received while idle are fine if they carry no data: TLS 1.3 session tickets
     // (RFC 8446 section 4.6.1) arrive whenever the server likes. Peeking consumes them.
-    ERR_clear_error();
+    forget_earlier_errors();
     unsigned char byte = 0;
     std::size_t n = 0;
     const int result = SSL_peek_ex(ssl_, &byte, 1, &n);
