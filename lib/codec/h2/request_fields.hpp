@@ -36,7 +36,7 @@ class RequestFields {
  private:
   std::error_code add_fields(const Headers& headers, std::string_view* host);
 
-  std::string names_;  // lower-cased names; reserved up front so that pointers stay valid
+  std::string names_;  // lower-cased names; sized up front so that pointers stay valid
   std::vector<nghttp2_nv> nva_;
 };
 
