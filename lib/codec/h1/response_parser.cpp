@@ -1,14 +1,12 @@
 #include "codec/h1/response_parser.hpp"
 
 #include "codec/h1/llhttp_execute.hpp"
+#include "codec/typical_fields.hpp"
 
 #include <algorithm>
 #include <utility>
 
 namespace httpxx::detail::h1 {
-
-// Fields in a typical response head (nginx sends 7 for a static file, httpbin 6).
-constexpr std::size_t typical_header_count = 16;
 
 // llhttp calls plain C functions with the llhttp_t; these forward to the parser that owns it
 // (parser_.data), and only record: no I/O and no user code runs inside llhttp_execute.
@@ -22,7 +20,6 @@ struct ParserCallbacks {
     s.head_.version_minor = 1;
     s.head_.reason.clear();
     s.head_.headers.clear();
-    // One allocation for a typical head instead of one per doubling.
     s.head_.headers.reserve(typical_header_count);
     s.name_.clear();
     s.value_.clear();

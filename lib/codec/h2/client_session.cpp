@@ -1,5 +1,7 @@
 #include "codec/h2/client_session.hpp"
 
+#include "codec/typical_fields.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -54,7 +56,8 @@ struct SessionCallbacks {
     }
     if (!n.empty() && n.front() == ':') return 0;  // no other response pseudo-header exists
     try {
-      s->fields.add_unchecked(std::string(n), std::string(v));
+      if (s->fields.empty()) s->fields.reserve(typical_header_count);
+      s->fields.emplace_unchecked(n, v);
     } catch (...) {
       return NGHTTP2_ERR_CALLBACK_FAILURE;
     }
