@@ -49,10 +49,12 @@ struct ResponseIteration;   // one iter_* / aiter_* in progress (lib/models/resp
 }  // namespace detail
 
 // An input range of chunks pulled on demand (Response::iter_bytes and friends). Each step may
-// block while the blocking client reads from the network.
+// block while the blocking client reads from the network. A chunk is valid until the next step,
+// which reads into its storage again: one buffer for a whole body, not an allocation per chunk.
 class ChunkRange {
  public:
-  using Next = std::function<std::optional<std::string>()>;
+  // Puts the next chunk into the string given, whose storage it may reuse; false at the end.
+  using Next = std::function<bool(std::string&)>;
   explicit ChunkRange(Next next) : next_(std::move(next)) {}
 
   class iterator {
@@ -64,11 +66,10 @@ class ChunkRange {
     using reference = const std::string&;
     iterator() = default;
     explicit iterator(ChunkRange* range) : range_(range) { ++*this; }
-    reference operator*() const { return *range_->current_; }
-    pointer operator->() const { return &*range_->current_; }
+    reference operator*() const { return range_->current_; }
+    pointer operator->() const { return &range_->current_; }
     iterator& operator++() {
-      range_->current_ = range_->next_();
-      if (!range_->current_) range_ = nullptr;
+      if (!range_->next_(range_->current_)) range_ = nullptr;
       return *this;
     }
     void operator++(int) { ++*this; }
@@ -83,7 +84,7 @@ class ChunkRange {
 
  private:
   Next next_;
-  std::optional<std::string> current_;
+  std::string current_;
 };
 
 // The same pulled from a coroutine: `while (auto chunk = co_await stream.next()) ...`.

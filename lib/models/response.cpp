@@ -273,8 +273,9 @@ asio::awaitable<void> Response::advance(detail::ResponseIteration& iteration) {
   iteration.chunk.clear();
   const bool more = co_await read_chunk(iteration.raw, iteration.chunk);
   if (more) {
-    // Handed over, not copied: chunk starts empty each time, so an item is no larger than the
-    // bytes it holds (or, decoded, than twice that).
+    // Handed over, not copied. For aiter_* chunk starts empty each time, so an item the caller
+    // keeps is no larger than the bytes it holds (or, decoded, than twice that); iter_* hand
+    // back the storage of the item before (blocking_range).
     iteration.pipeline.push_owned(std::move(iteration.chunk));
     iteration.chunk.clear();   // moved from: valid but unspecified until cleared
   } else {
@@ -285,13 +286,15 @@ asio::awaitable<void> Response::advance(detail::ResponseIteration& iteration) {
 
 ChunkRange Response::blocking_range(std::shared_ptr<detail::ResponseIteration> iteration) {
   if (!iteration->ended) require_driver();
-  return ChunkRange([this, iteration]() -> std::optional<std::string> {
-    std::string item;
+  return ChunkRange([this, iteration](std::string& item) {
+    // The caller is done with the last chunk: its storage is read into again. A fresh buffer for
+    // each chunk would cost an allocation, and past malloc's mmap threshold fresh pages, each time.
+    if (item.capacity() > iteration->chunk.capacity()) iteration->chunk.swap(item);
     while (!iteration->pipeline.pop(item)) {
-      if (iteration->ended) return std::nullopt;
+      if (iteration->ended) return false;
       driver_->run(advance(*iteration));
     }
-    return item;
+    return true;
   });
 }
 

@@ -21,6 +21,7 @@
 namespace counting_allocator {
 
 inline std::atomic<std::uint64_t> allocations{0};   // calls of any operator new or aligned_alloc
+inline std::atomic<std::uint64_t> allocated_bytes{0};   // bytes those calls asked for, in all
 inline std::atomic<std::int64_t> live_bytes{0};     // allocated by operator new, not yet freed
 inline std::atomic<std::int64_t> openssl_live_bytes{0};   // allocated by OpenSSL, not yet freed
 
@@ -41,6 +42,7 @@ void* counted_allocate(std::size_t size, std::size_t alignment) noexcept {
   }
   if (block != nullptr) {
     allocations.fetch_add(1, std::memory_order_relaxed);
+    counting_allocator::allocated_bytes.fetch_add(size, std::memory_order_relaxed);
     live_bytes.fetch_add(static_cast<std::int64_t>(malloc_usable_size(block)),
                          std::memory_order_relaxed);
   }
