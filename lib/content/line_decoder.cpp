@@ -4,6 +4,19 @@
 
 namespace httpxx::detail {
 
+namespace {
+
+// The first CR or LF from `from` on. One pass: find_first_of would call memchr over the two
+// for every character.
+std::size_t find_line_break(std::string_view text, std::size_t from) noexcept {
+  for (std::size_t i = from; i < text.size(); ++i) {
+    if (text[i] == '\n' || text[i] == '\r') return i;
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
 void LineDecoder::push(std::string_view text, std::vector<std::string>& lines) {
   std::size_t i = 0;
   if (skip_lf_ && !text.empty()) {
@@ -11,7 +24,7 @@ void LineDecoder::push(std::string_view text, std::vector<std::string>& lines) {
     skip_lf_ = false;
   }
   while (i < text.size()) {
-    std::size_t end = text.find_first_of("\r\n", i);
+    std::size_t end = find_line_break(text, i);
     if (end == std::string_view::npos) {
       buffer_.append(text.substr(i));
       return;
