@@ -25,6 +25,9 @@ class URL {
   std::string_view host() const noexcept;               // "" when the URL has none
   bool has_host() const noexcept;                       // "//" follows the scheme (file:/// has "")
   std::optional<std::uint16_t> port() const noexcept;   // nullopt when absent or the scheme's default
+  // "host[:port]" as serialized, without credentials (httpx's URL.netloc): the value of a Host
+  // field or an HTTP/2 :authority (RFC 9110 section 7.2). "" when the URL has no host.
+  std::string_view netloc() const noexcept;
   std::uint16_t effective_port() const noexcept;        // port() or the scheme's default (0 if none)
   std::string_view path() const noexcept;               // "/a/b", percent-encoded
   std::string_view query() const noexcept;              // without '?'; "" when absent or empty

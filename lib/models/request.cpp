@@ -13,12 +13,6 @@ namespace {
 
 // "host[:port]" as the Host header carries it (RFC 9110 section 7.2): the port only when it is
 // not the scheme's default, IPv6 literals in brackets (URL::host keeps them).
-std::string host_header(const URL& url) {
-  std::string value(url.host());
-  if (const auto port = url.port()) value.append(":").append(std::to_string(*port));
-  return value;
-}
-
 std::string to_upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
@@ -138,7 +132,7 @@ Request::Request(std::string method, URL url, RequestOptions options)
     headers_.prepend_unchecked("Content-Length", "0");
   }
   // The URL's host is already validated: it cannot carry CR or LF.
-  if (!present.host && !url_.host().empty()) headers_.prepend_unchecked("Host", host_header(url_));
+  if (!present.host && !url_.host().empty()) headers_.prepend_unchecked("Host", std::string(url_.netloc()));
   if (body_ && !caller_framed) set_length_headers(headers_, *body_);
   if (!content_type.empty() && !present.content_type) headers_.add("Content-Type", std::move(content_type));
 }
@@ -162,9 +156,9 @@ void Request::set_url(URL url) {
     return;
   }
   if (headers_.contains("Host")) {
-    headers_.set("Host", host_header(url_));
+    headers_.set("Host", std::string(url_.netloc()));
   } else {
-    headers_.prepend("Host", host_header(url_));
+    headers_.prepend("Host", std::string(url_.netloc()));
   }
 }
 

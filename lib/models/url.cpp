@@ -151,6 +151,16 @@ bool URL::has_host() const noexcept { return std::string_view(href_).substr(sche
 
 std::optional<std::uint16_t> URL::port() const noexcept { return port_; }
 
+std::string_view URL::netloc() const noexcept {
+  // The serializer writes ":" and the port's decimal digits right after the host.
+  std::size_t end = host_end_;
+  if (port_) {
+    end += 2;   // ':' and the first digit
+    for (unsigned rest = *port_ / 10; rest != 0; rest /= 10) ++end;
+  }
+  return std::string_view(href_).substr(host_start_, end - host_start_);
+}
+
 std::uint16_t URL::effective_port() const noexcept {
   return port_ ? *port_ : detail::default_port(scheme());
 }

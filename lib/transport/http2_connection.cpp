@@ -385,11 +385,9 @@ asio::awaitable<void> Http2Connection::send(Request& request, const RequestRoute
   if (must_check_alive()) co_await check_alive(deadlines);
 
   const auto& url = request.url();
-  std::string authority(url.host());
-  if (url.port()) authority += ":" + std::to_string(*url.port());
   const auto& body = request.body();
-  const auto submitted = session_.submit_request(request.method(), url.scheme(), authority, url.target(),
-                                                 request.headers(), body != nullptr);
+  const auto submitted = session_.submit_request(request.method(), url.scheme(), url.netloc(),
+                                                 url.target_view(), request.headers(), body != nullptr);
   if (submitted.error) {
     throw LocalProtocolError("cannot send the request over HTTP/2: " + submitted.error.message());
   }

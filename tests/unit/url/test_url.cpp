@@ -93,6 +93,18 @@ TEST_CASE("IPv6 hosts keep brackets in host() and lose them for connecting") {
   CHECK(url.origin() == "http://[::1]:8080");
 }
 
+TEST_CASE("netloc is host and port as serialized, without credentials") {
+  CHECK(URL("https://user:pw@example.com:8443/a").netloc() == "example.com:8443");
+  CHECK(URL("https://example.com:443/a").netloc() == "example.com");   // the default is dropped
+  CHECK(URL("http://127.0.0.1:8/").netloc() == "127.0.0.1:8");
+  CHECK(URL("http://127.0.0.1:65535/").netloc() == "127.0.0.1:65535");
+  CHECK(URL("http://[0:0:0:0:0:0:0:1]:10000/x").netloc() == "[::1]:10000");
+  CHECK(URL("http://EXAMPLE.org").netloc() == "example.org");
+  CHECK(URL("sc://h:99?q").netloc() == "h:99");
+  CHECK(URL("mailto:someone@example.org").netloc().empty());
+  CHECK(URL("file:///tmp/x").netloc().empty());
+}
+
 TEST_CASE("tabs and newlines vanish, C0 controls and spaces around are trimmed") {
   CHECK(URL("  \t http://ex\tample.org/a\nb\r \x01").href() == "http://example.org/ab");
 }
