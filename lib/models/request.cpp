@@ -11,8 +11,6 @@
 namespace httpxx {
 namespace {
 
-// "host[:port]" as the Host header carries it (RFC 9110 section 7.2): the port only when it is
-// not the scheme's default, IPv6 literals in brackets (URL::host keeps them).
 std::string to_upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
