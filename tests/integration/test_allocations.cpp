@@ -1,7 +1,7 @@
 // What a pooled HTTP/1.1 request costs in heap allocations, what an idle pooled connection
 // holds, and what iterating over a streamed body allocates, counted by replaced global
-// allocation functions against nginx. Counts, not times: they
-// do not depend on the machine's speed or load.
+// allocation functions against nginx. Counts, not times: they do not depend on the machine's
+// speed or load.
 
 #include <doctest/doctest.h>
 
