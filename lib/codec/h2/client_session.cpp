@@ -270,7 +270,7 @@ ClientSession::ClientSession(SessionSettings settings) : settings_(settings) {
   nghttp2_option_set_no_auto_window_update(option, 1);
   nghttp2_option_set_peer_max_concurrent_streams(option, settings_.initial_max_concurrent_streams);
 
-  const int rv = nghttp2_session_client_new2(&session_, callbacks, this, option);
+  const int rv = nghttp2_session_client_new3(&session_, callbacks, this, option, memory_.get());
   nghttp2_option_del(option);
   nghttp2_session_callbacks_del(callbacks);
   if (rv != 0) throw std::bad_alloc();

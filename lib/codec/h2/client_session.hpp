@@ -25,6 +25,7 @@
 
 #include "codec/h2/error.hpp"
 #include "codec/h2/request_fields.hpp"
+#include "codec/h2/session_memory.hpp"
 #include "httpxx/headers.hpp"
 
 namespace httpxx::detail::h2 {
@@ -160,6 +161,7 @@ class ClientSession {
   std::error_code resume(std::int32_t stream_id, Stream& s);
 
   SessionSettings settings_;
+  SessionMemory memory_;            // nghttp2's, for this session only
   nghttp2_session* session_ = nullptr;
   std::unordered_map<std::int32_t, Stream> streams_;
   std::vector<Event> events_;
