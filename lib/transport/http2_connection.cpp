@@ -430,7 +430,14 @@ void Http2Connection::read_buffered_body(StreamState& stream, std::string& out, 
   finished = false;
   if (!stream.body.empty()) {
     const auto n = stream.body.size();
-    out.append(stream.body);
+    if (out.empty()) {
+      // The reader's first read of a body, or its next chunk (a chunk's storage is emptied for
+      // the next): it takes the stream's buffer whole, without a copy, and the stream keeps the
+      // reader's emptied one for what arrives next.
+      out.swap(stream.body);
+    } else {
+      out.append(stream.body);
+    }
     stream.body.clear();
     // RFC 9113 6.9: the window re-opens as the reader consumes, not as bytes arrive.
     if (!stream.closed) session_.consume(stream.id, n);
