@@ -394,7 +394,7 @@ asio::awaitable<void> Http2Connection::send(Request& request, const RequestRoute
   ++streams_opened_;
   auto state = std::make_shared<StreamState>(stream_->get_executor());
   state->id = submitted.stream_id;
-  streams_.emplace(state->id, state);
+  streams_.insert(state->id, state);
   if (body) {
     if (!body->bytes()) body->rewind();
     state->upload = body;

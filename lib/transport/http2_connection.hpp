@@ -4,7 +4,6 @@
 #include <deque>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 #include <asio/steady_timer.hpp>
 
@@ -84,7 +83,7 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   std::string peer_;
   h2::ClientSession session_;
   std::optional<Duration> write_timeout_;
-  std::unordered_map<std::int32_t, std::shared_ptr<StreamState>> streams_;
+  h2::StreamTable<std::shared_ptr<StreamState>> streams_;
   std::deque<std::shared_ptr<asio::steady_timer>> capacity_waiters_;
   std::shared_ptr<asio::steady_timer> ping_waiter_;
   // Expires at the nearest deadline of the streams' waits (or later); max when none is watched.

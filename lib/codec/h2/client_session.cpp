@@ -345,8 +345,7 @@ ClientSession::Submitted ClientSession::submit_request(std::string_view method,
     result.error = make_nghttp2_error(id);
     return result;
   }
-  Stream& s = streams_[id];
-  s.has_body = has_body;
+  streams_.insert(id, Stream{}).has_body = has_body;
   result.stream_id = id;
   return result;
 }

@@ -20,12 +20,12 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-#include <unordered_map>
 #include <vector>
 
 #include "codec/h2/error.hpp"
 #include "codec/h2/request_fields.hpp"
 #include "codec/h2/session_memory.hpp"
+#include "codec/h2/stream_table.hpp"
 #include "httpxx/headers.hpp"
 
 namespace httpxx::detail::h2 {
@@ -163,7 +163,7 @@ class ClientSession {
   SessionSettings settings_;
   SessionMemory memory_;            // nghttp2's, for this session only
   nghttp2_session* session_ = nullptr;
-  std::unordered_map<std::int32_t, Stream> streams_;
+  StreamTable<Stream> streams_;
   std::vector<Event> events_;
   RequestFields fields_;  // reused for every request
   int last_lib_error_ = 0;          // first nghttp2 error reported during the current feed()
