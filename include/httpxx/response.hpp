@@ -50,7 +50,7 @@ struct ResponseIteration;   // one iter_* / aiter_* in progress (lib/models/resp
 
 // An input range of chunks pulled on demand (Response::iter_bytes and friends). Each step may
 // block while the blocking client reads from the network. A chunk is valid until the next step,
-// which reads into its storage again: one buffer for a whole body, not an allocation per chunk.
+// which reuses its storage: a body's chunks take no allocation each.
 class ChunkRange {
  public:
   // Puts the next chunk into the string given, whose storage it may reuse; false at the end.
