@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "httpxx/errors.hpp"
+#include "models/field_value.hpp"
 #include "models/token.hpp"
 
 namespace httpxx {
@@ -28,11 +29,9 @@ void normalize_value(std::string_view name, std::string& value) {
   while (first < last && is_ows(value[first])) ++first;
   while (last > first && is_ows(value[last - 1])) --last;
   if (first != 0 || last != value.size()) value = value.substr(first, last - first);
-  for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') {
-      throw LocalProtocolError("header '" + detail::printable(name) +
-                               "' value contains CR, LF or NUL (RFC 9110 section 5.5)");
-    }
+  if (detail::has_forbidden_field_byte(value)) {
+    throw LocalProtocolError("header '" + detail::printable(name) +
+                             "' value contains CR, LF or NUL (RFC 9110 section 5.5)");
   }
 }
 

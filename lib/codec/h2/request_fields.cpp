@@ -3,18 +3,11 @@
 #include <array>
 
 #include "codec/h2/error.hpp"
+#include "models/field_value.hpp"
 #include "models/token.hpp"
 
 namespace httpxx::detail::h2 {
 namespace {
-
-bool has_forbidden_char(std::string_view value) noexcept {
-  // One pass: find_first_of would call memchr over the three for every character.
-  for (char c : value) {
-    if (c == '\r' || c == '\n' || c == '\0') return true;
-  }
-  return false;
-}
 
 std::string_view trim(std::string_view v) noexcept {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
@@ -66,7 +59,7 @@ std::error_code RequestFields::build_request(const RequestTarget& target, const 
   for (std::size_t i = 0; i < (connect ? 2u : 4u); ++i) {
     const std::string_view value(reinterpret_cast<const char*>(nva_[i].value), nva_[i].valuelen);
     if (value.empty()) return Errc::missing_pseudo_header;
-    if (has_forbidden_char(value)) return Errc::invalid_header_value;
+    if (has_forbidden_field_byte(value)) return Errc::invalid_header_value;
   }
   return {};
 }
@@ -93,7 +86,7 @@ std::error_code RequestFields::add_fields(const Headers& headers, std::string_vi
     }
     // RFC 9113 section 8.2.1: a value may not contain CR, LF or NUL, nor start or end with
     // whitespace (which HTTP/1.1 parsing would have stripped as OWS).
-    if (has_forbidden_char(raw_value)) return Errc::invalid_header_value;
+    if (has_forbidden_field_byte(raw_value)) return Errc::invalid_header_value;
     const std::string_view value = trim(raw_value);
     if (is_connection_specific(lower)) continue;
     if (lower == "host") {
