@@ -82,10 +82,10 @@ TEST_CASE("h2 session: the client announces its settings and windows") {
 }
 
 TEST_CASE("h2 session: without consume() the server cannot send more than the window") {
-  SessionSettings settings;  // 1 MiB stream window, 16 MiB connection window
+  SessionSettings settings;  // the default windows: 4 MiB a stream, 16 MiB the connection
   ClientSession client(settings);
   TestServer server;
-  const std::string big = pattern(4 * 1024 * 1024 + 100);
+  const std::string big = pattern(3 * std::size_t{settings.stream_window} + 100);
   server.on_request = [&](TestServer& s, std::int32_t id) { s.respond(id, 200, {}, big); };
   Pump pump{client, server};
   pump.auto_consume = false;
