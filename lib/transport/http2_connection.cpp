@@ -240,6 +240,13 @@ void Http2Connection::handle_events() {
 
 void Http2Connection::feed_upload(StreamState& stream) {
   if (stream.upload_done || !stream.upload) return;
+  if (const std::string* bytes = stream.upload->bytes()) {
+    // A body in memory goes to the codec whole, uncopied: its DATA frames are written from it.
+    stream.upload_done = true;
+    stream.upload_read = bytes->size();
+    session_.provide_data(stream.id, *bytes, stream.upload, true);
+    return;
+  }
   // Keep a bounded amount queued: the codec asks for more (body_wanted) as it drains.
   std::string chunk;
   bool more = false;

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <new>
 
 #include <nghttp2/nghttp2.h>
@@ -196,23 +195,19 @@ struct SessionCallbacks {
     return 0;
   }
 
-  // nghttp2_data_source_read_callback for request bodies: copies what provide_data() queued,
-  // defers when nothing is queued yet, and asks for more when the queue runs low.
-  static ssize_t read_body(nghttp2_session* session, std::int32_t stream_id, std::uint8_t* buf,
+  // nghttp2_data_source_read_callback for request bodies: sizes the next DATA frame from what
+  // provide_data() queued, defers when nothing is queued yet, and asks for more when the queue
+  // runs low. The payload is not copied into nghttp2's buffer (NGHTTP2_DATA_FLAG_NO_COPY):
+  // send_data writes it into the output when the frame goes.
+  static ssize_t read_body(nghttp2_session* session, std::int32_t stream_id, std::uint8_t*,
                            std::size_t length, std::uint32_t* data_flags, nghttp2_data_source*,
                            void* user_data) noexcept {
     ClientSession& c = self(user_data);
     ClientSession::Stream* s = c.find(stream_id);
     if (s == nullptr) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
-    const std::size_t available = s->upload.size() - s->upload_offset;
-    const std::size_t n = std::min(length, available);
-    if (n != 0) std::memcpy(buf, s->upload.data() + s->upload_offset, n);
-    s->upload_offset += n;
-    if (s->upload_offset == s->upload.size()) {
-      s->upload.clear();  // keeps the capacity for the next chunks
-      s->upload_offset = 0;
-    }
-    const std::size_t left = s->upload.size() - s->upload_offset;
+    const std::size_t n = std::min(length, s->upload.size());
+    if (n != 0) *data_flags |= NGHTTP2_DATA_FLAG_NO_COPY;
+    const std::size_t left = s->upload.size() - n;
     try {
       if (!s->upload_ended && left < c.settings_.upload_low_water && !s->more_asked) {
         s->more_asked = true;
@@ -244,6 +239,37 @@ struct SessionCallbacks {
     }
     return static_cast<ssize_t>(n);
   }
+
+  // nghttp2_send_data_callback, for the frames read_body sized: the 9-byte frame header
+  // (RFC 9113 section 4.1), then length bytes of the stream's queued body, appended to the
+  // buffer drain_output() is filling, where they follow the frames nghttp2 returned before.
+  static int send_data(nghttp2_session*, nghttp2_frame* frame, const std::uint8_t* framehd,
+                       std::size_t length, nghttp2_data_source*, void* user_data) noexcept {
+    constexpr std::size_t frame_header_size = 9;
+    ClientSession& c = self(user_data);
+    ClientSession::Stream* s = c.find(frame->hd.stream_id);
+    if (s == nullptr || c.output_ == nullptr || s->upload.size() < length) {
+      return NGHTTP2_ERR_CALLBACK_FAILURE;
+    }
+    try {
+      std::string& out = *c.output_;
+      out.append(reinterpret_cast<const char*>(framehd), frame_header_size);
+      // padlen counts the Pad Length field too (RFC 9113 section 6.1); this session never
+      // asks for padding, but the frame nghttp2 built says what it holds.
+      const std::size_t padding = frame->data.padlen;
+      if (padding > 0) out.push_back(static_cast<char>(padding - 1));
+      out.append(s->upload.substr(0, length));
+      if (padding > 1) out.append(padding - 1, '\0');
+    } catch (...) {
+      return NGHTTP2_ERR_CALLBACK_FAILURE;
+    }
+    s->upload.remove_prefix(length);
+    if (s->upload.empty()) {
+      s->upload_copy.clear();   // keeps the capacity for the next chunks
+      s->upload_owner.reset();
+    }
+    return 0;
+  }
 };
 
 ClientSession::ClientSession(SessionSettings settings) : settings_(settings) {
@@ -252,6 +278,7 @@ ClientSession::ClientSession(SessionSettings settings) : settings_(settings) {
   nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks,
                                                           SessionCallbacks::on_begin_headers);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, SessionCallbacks::on_header);
+  nghttp2_session_callbacks_set_send_data_callback(callbacks, SessionCallbacks::send_data);
   nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, SessionCallbacks::on_frame_recv);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks,
                                                             SessionCallbacks::on_data_chunk_recv);
@@ -309,6 +336,12 @@ std::error_code ClientSession::feed(std::string_view data) {
 }
 
 std::error_code ClientSession::drain_output(std::string& out) {
+  // DATA frames of request bodies are appended by send_data, from inside mem_send.
+  output_ = &out;
+  struct Unset {
+    std::string*& output;
+    ~Unset() { output = nullptr; }
+  } unset{output_};
   for (;;) {
     const std::uint8_t* p = nullptr;
     const ssize_t n = nghttp2_session_mem_send(session_, &p);
@@ -355,15 +388,37 @@ std::error_code ClientSession::provide_data(std::int32_t stream_id, std::string_
   Stream* s = find(stream_id);
   if (s == nullptr) return Errc::no_such_stream;
   if (!s->has_body || s->upload_ended) return Errc::body_already_ended;
-  if (s->upload_offset != 0) {
-    // Drop what nghttp2 already took, so the buffer holds only unsent bytes.
-    s->upload.erase(0, s->upload_offset);
-    s->upload_offset = 0;
+  return queue_upload(stream_id, *s, chunk, nullptr, end);
+}
+
+std::error_code ClientSession::provide_data(std::int32_t stream_id, std::string_view bytes,
+                                            std::shared_ptr<const void> owner, bool end) {
+  Stream* s = find(stream_id);
+  if (s == nullptr) return Errc::no_such_stream;
+  if (!s->has_body || s->upload_ended) return Errc::body_already_ended;
+  return queue_upload(stream_id, *s, bytes, std::move(owner), end);
+}
+
+std::error_code ClientSession::queue_upload(std::int32_t stream_id, Stream& s,
+                                            std::string_view bytes,
+                                            std::shared_ptr<const void> owner, bool end) {
+  if (owner && s.upload.empty()) {
+    s.upload = bytes;
+    s.upload_owner = std::move(owner);
+  } else {
+    // Behind bytes still queued, the new ones are copied: one buffer holds what is unsent.
+    if (s.upload_owner) {
+      s.upload_copy.assign(s.upload);
+      s.upload_owner.reset();
+    } else {
+      s.upload_copy.erase(0, s.upload_copy.size() - s.upload.size());   // what was sent
+    }
+    s.upload_copy.append(bytes);
+    s.upload = s.upload_copy;
   }
-  s->upload.append(chunk);
-  s->upload_ended = end;
-  s->more_asked = false;
-  return resume(stream_id, *s);
+  s.upload_ended = end;
+  s.more_asked = false;
+  return resume(stream_id, s);
 }
 
 std::error_code ClientSession::provide_trailers(std::int32_t stream_id, const Headers& trailers) {
@@ -380,7 +435,7 @@ std::error_code ClientSession::provide_trailers(std::int32_t stream_id, const He
 
 std::size_t ClientSession::buffered_upload(std::int32_t stream_id) const noexcept {
   auto it = streams_.find(stream_id);
-  return it == streams_.end() ? 0 : it->second.upload.size() - it->second.upload_offset;
+  return it == streams_.end() ? 0 : it->second.upload.size();
 }
 
 std::error_code ClientSession::resume(std::int32_t stream_id, Stream& s) {

@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -110,6 +111,11 @@ class ClientSession {
   // the peer's windows allow; a body_wanted event asks for more when they ran low, so a body of
   // any size streams through a bounded buffer.
   std::error_code provide_data(std::int32_t stream_id, std::string_view chunk, bool end);
+  // Queues bytes that owner keeps alive, uncopied: while the stream lasts the session holds
+  // owner, and drain_output() writes each DATA frame's payload straight from bytes. For a body
+  // already in memory, which would otherwise be copied twice before it reaches the buffer.
+  std::error_code provide_data(std::int32_t stream_id, std::string_view bytes,
+                               std::shared_ptr<const void> owner, bool end);
   // Ends the body of stream_id with a trailer section (RFC 9113 section 8.1).
   std::error_code provide_trailers(std::int32_t stream_id, const Headers& trailers);
   // Request body bytes of stream_id queued but not yet handed to nghttp2.
@@ -150,8 +156,12 @@ class ClientSession {
     bool final_head_seen = false;  // later field sections are trailers
     std::size_t header_bytes = 0;  // of the section being received (RFC 9113 6.5.2 sizing)
     std::size_t unconsumed = 0;    // body bytes received, not yet consume()d
-    std::string upload;            // request body bytes not yet given to nghttp2
-    std::size_t upload_offset = 0; // bytes of upload already given
+    // Request body bytes not yet framed: a view of upload_copy, or of bytes that upload_owner
+    // keeps alive. nghttp2 sizes each DATA frame from it (read_body), and drain_output()
+    // writes the frame's payload from it (send_data).
+    std::string_view upload;
+    std::string upload_copy;
+    std::shared_ptr<const void> upload_owner;
     bool has_body = false;
     bool upload_ended = false;
     bool upload_deferred = false;  // nghttp2 waits for resume_data
@@ -162,6 +172,9 @@ class ClientSession {
   };
 
   Stream* find(std::int32_t stream_id) noexcept;
+  // Queues bytes after what stream s has queued, and resumes its DATA frames.
+  std::error_code queue_upload(std::int32_t stream_id, Stream& s, std::string_view bytes,
+                               std::shared_ptr<const void> owner, bool end);
   std::error_code resume(std::int32_t stream_id, Stream& s);
 
   SessionSettings settings_;
@@ -170,6 +183,7 @@ class ClientSession {
   StreamTable<Stream> streams_;
   std::vector<Event> events_;
   RequestFields fields_;  // reused for every request
+  std::string* output_ = nullptr;   // drain_output()'s buffer while it runs, for send_data
   int last_lib_error_ = 0;          // first nghttp2 error reported during the current feed()
   bool terminated_locally_ = false; // terminate() was called: not reading is expected
   bool goaway_received_ = false;

@@ -350,6 +350,52 @@ TEST_CASE("h2 session: an upload larger than every window streams through a smal
   CHECK(pump.rec.streams[sub.stream_id].body == std::to_string(body.size()));
 }
 
+TEST_CASE("h2 session: an owned body is framed from its own bytes, and held until its stream ends") {
+  ClientSession client;
+  TestServer server;  // the server's stream window stays at the default 65,535 bytes
+  server.on_request = [](TestServer& s, std::int32_t id) {
+    s.respond(id, 200, {}, std::to_string(s.requests.at(id).body.size()));
+  };
+  auto body = std::make_shared<std::string>(pattern(200 * 1024 + 7));
+  const std::weak_ptr<std::string> watch = body;
+  Pump pump{client, server};
+  const auto sub = client.submit_request("PUT", "https", "example.com", "/upload", {}, true);
+  REQUIRE_FALSE(sub.error);
+  REQUIRE_FALSE(client.provide_data(sub.stream_id, *body, body, true));
+  CHECK(client.buffered_upload(sub.stream_id) == body->size());
+  // Not copied when queued: bytes changed afterwards are the ones that go. The windows let
+  // the first 65,535 bytes through, then the rest as the server re-opens them.
+  std::string expected = *body;
+  (*body)[0] = expected[0] = 'A';
+  (*body)[body->size() - 1] = expected[body->size() - 1] = 'Z';
+  body.reset();   // the session's reference keeps the bytes alive now
+  REQUIRE_FALSE(watch.expired());
+  pump.run();
+  CHECK(server.requests.at(sub.stream_id).body == expected);
+  CHECK(pump.rec.streams[sub.stream_id].body == std::to_string(expected.size()));
+  CHECK(pump.rec.streams[sub.stream_id].ended);
+  CHECK(watch.expired());   // all sent: the session let go
+}
+
+TEST_CASE("h2 session: bytes queued behind owned bytes not yet sent are copied with them") {
+  ClientSession client;
+  TestServer server;
+  server.on_request = [](TestServer& s, std::int32_t id) { s.respond(id, 204, {}, ""); };
+  const std::string first = pattern(100 * 1024);
+  auto owned = std::make_shared<std::string>(first);
+  const std::weak_ptr<std::string> watch = owned;
+  Pump pump{client, server};
+  const auto sub = client.submit_request("PUT", "https", "example.com", "/upload", {}, true);
+  REQUIRE_FALSE(sub.error);
+  REQUIRE_FALSE(client.provide_data(sub.stream_id, *owned, owned, false));
+  REQUIRE_FALSE(client.provide_data(sub.stream_id, "tail", true));
+  owned.reset();
+  CHECK(watch.expired());   // one buffer, the session's own, holds all that is unsent
+  CHECK(client.buffered_upload(sub.stream_id) == first.size() + 4);
+  pump.run();
+  CHECK(server.requests.at(sub.stream_id).body == first + "tail");
+}
+
 TEST_CASE("h2 session: a response head above max_header_list_size resets its stream") {
   SessionSettings settings;
   settings.max_header_list_size = 1024;
