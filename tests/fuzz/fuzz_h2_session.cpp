@@ -1,5 +1,6 @@
-// libFuzzer target: the HTTP/2 client session, with three requests open (a GET, a POST whose
-// body is larger than the default stream window, another GET) and a PING outstanding, fed
+// libFuzzer target: the HTTP/2 client session, with four requests open (a GET, a POST whose
+// body is larger than the default stream window and given in copied pieces, another GET, and
+// a PUT whose body is given whole, uncopied, with its owner) and a PING outstanding, fed
 // arbitrary bytes as the server's side of the connection, in two pieces. Every piece must end
 // in events or a connection error, never a crash; a data event's view must lie inside the piece
 // it came from, which lives in its own allocation and is freed once fed, as a connection's read
@@ -55,6 +56,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto post = session.submit_request("POST", "https", "example.org", "/upload", none, true);
   (void)session.provide_data(post.stream_id, upload, false);
   (void)session.submit_request("GET", "https", "example.org", "/b", none, false);
+  const auto put = session.submit_request("PUT", "https", "example.org", "/upload", none, true);
+  const auto owned_upload = std::make_shared<const std::string>(upload);
+  (void)session.provide_data(put.stream_id, *owned_upload, owned_upload, true);
   session.submit_ping();
   std::string output;
   if (session.drain_output(output)) return 0;
