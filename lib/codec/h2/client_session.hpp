@@ -113,12 +113,12 @@ class ClientSession {
   std::error_code provide_data(std::int32_t stream_id, std::string_view chunk, bool end);
   // Queues bytes that owner keeps alive, uncopied: while the stream lasts the session holds
   // owner, and drain_output() writes each DATA frame's payload straight from bytes. For a body
-  // already in memory, which would otherwise be copied twice before it reaches the buffer.
+  // already in memory, which the other overload would copy into the queue first.
   std::error_code provide_data(std::int32_t stream_id, std::string_view bytes,
                                std::shared_ptr<const void> owner, bool end);
   // Ends the body of stream_id with a trailer section (RFC 9113 section 8.1).
   std::error_code provide_trailers(std::int32_t stream_id, const Headers& trailers);
-  // Request body bytes of stream_id queued but not yet handed to nghttp2.
+  // Request body bytes of stream_id queued but not yet framed.
   std::size_t buffered_upload(std::int32_t stream_id) const noexcept;
 
   // The reader took n bytes of stream_id's body: re-opens the stream and connection windows
