@@ -52,7 +52,7 @@ struct Http2Connection::StreamState {
   std::string failure;                // the connection failed under it
   bool closed_here = false;           // ... because this side closed it
   std::shared_ptr<detail::RequestBody> upload;
-  std::uint64_t upload_read = 0;      // bytes of the body read so far
+  std::uint64_t upload_read = 0;      // bytes of a streamed body read so far
   bool upload_done = true;
 };
 
@@ -243,7 +243,6 @@ void Http2Connection::feed_upload(StreamState& stream) {
   if (const std::string* bytes = stream.upload->bytes()) {
     // A body in memory goes to the codec whole, uncopied: its DATA frames are written from it.
     stream.upload_done = true;
-    stream.upload_read = bytes->size();
     session_.provide_data(stream.id, *bytes, stream.upload, true);
     return;
   }
