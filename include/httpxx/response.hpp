@@ -46,6 +46,7 @@ class ResponseStream;    // the raw body on demand (lib/transport/response_strea
 class BlockingDriver;    // runs async work to completion for the blocking Client
 class BodyReader;        // decoding state of a streamed body (lib/client/body_reader.hpp)
 struct ResponseIteration;   // one iter_* / aiter_* in progress (lib/models/response.cpp)
+class ResponseReading;     // the body read by coroutines of httpxx's own (lib/models/response.cpp)
 }  // namespace detail
 
 // An input range of chunks pulled on demand (Response::iter_bytes and friends). Each step may
@@ -176,9 +177,8 @@ class Response {
   bool read_arrived();
 
  private:
+  friend class detail::ResponseReading;
   detail::BodyReader& body_reader();
-  // The next raw or decoded bytes of the stream, appended to out; false at its end.
-  asio::awaitable<bool> read_chunk(bool raw, std::string& out);
   // The decoded bytes that have already arrived, appended to out without waiting; true at the
   // end of the body.
   bool read_buffered(std::string& out);

@@ -8,7 +8,7 @@ BodyReader::BodyReader(std::shared_ptr<ResponseStream> stream, std::unique_ptr<C
                        std::size_t raw_bytes)
     : stream_(std::move(stream)), decoder_(std::move(decoder)), raw_bytes_(raw_bytes) {}
 
-asio::awaitable<bool> BodyReader::read_raw(std::string& out) {
+Awaitable<bool> BodyReader::read_raw(std::string& out) {
   if (ended_) co_return false;
   const std::size_t before = out.size();
   // Awaited into a variable, never inside a condition: GCC 12.2 miscompiles a co_await in an
@@ -22,7 +22,7 @@ asio::awaitable<bool> BodyReader::read_raw(std::string& out) {
   co_return true;
 }
 
-asio::awaitable<bool> BodyReader::read_decoded(std::string& out) {
+Awaitable<bool> BodyReader::read_decoded(std::string& out) {
   if (!decoder_) {
     const bool more = co_await read_raw(out);
     co_return more;

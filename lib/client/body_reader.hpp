@@ -4,9 +4,8 @@
 #include <memory>
 #include <string>
 
-#include <asio/awaitable.hpp>
-
 #include "content/decoder.hpp"
+#include "net/pooled_awaitable.hpp"
 #include "transport/response_stream.hpp"
 
 namespace httpxx::detail {
@@ -21,11 +20,11 @@ class BodyReader {
              std::size_t raw_bytes = 0);
 
   // Appends the next raw (still content-encoded) bytes to out; false once the body has ended.
-  asio::awaitable<bool> read_raw(std::string& out);
+  Awaitable<bool> read_raw(std::string& out);
   // Appends the decoded bytes of the next raw chunk to out (possibly none, when the decoder
   // needs more input); false once the body has ended and the decoder is flushed. Throws
   // DecodingError on a corrupt or truncated body, and whatever the stream throws.
-  asio::awaitable<bool> read_decoded(std::string& out);
+  Awaitable<bool> read_decoded(std::string& out);
 
   // Appends the decoded bytes of what has already arrived, without waiting (possibly none);
   // returns whether the body has ended and the decoder is flushed (read_decoded then returns

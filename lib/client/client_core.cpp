@@ -106,7 +106,7 @@ Request ClientCore::build_request(std::string_view method, const URL& url, Reque
   return build_client_request(options_, base_url_, method, url, std::move(options));
 }
 
-asio::awaitable<Response> ClientCore::send(Request request, SendOptions options) {
+Awaitable<Response> ClientCore::send(Request request, SendOptions options) {
   // Shared from here on: each response refers to the request that produced it, without a copy.
   return send_all(shared_from_this(), std::make_shared<Request>(std::move(request)), std::move(options));
 }
@@ -114,8 +114,8 @@ asio::awaitable<Response> ClientCore::send(Request request, SendOptions options)
 // Each request and response is held by a pointer or declared where it is produced, so that
 // the coroutine's frame holds no Request and no Response but the one answer: GCC keeps every
 // local of a coroutine in its frame, and Asio recycles frames only up to 1,020 bytes.
-asio::awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> current,
-                                               SendOptions options) {
+Awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> current,
+                                         SendOptions options) {
   const auto started = std::chrono::steady_clock::now();
   Exchange exchange;
   exchange.follow_redirects = options.follow_redirects.value_or(self->options_.follow_redirects);
@@ -219,7 +219,7 @@ void ClientCore::finish_single(const std::shared_ptr<Request>& request, Response
   for (const auto& hook : options_.event_hooks.response) hook(response);
 }
 
-asio::awaitable<void> ClientCore::aclose() {
+Awaitable<void> ClientCore::aclose() {
   co_await default_transport_->aclose();
   for (auto& [pattern, transport] : mounts_) {
     if (transport) co_await transport->aclose();

@@ -8,7 +8,6 @@
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
-#include <asio/awaitable.hpp>
 
 #include "client/no_proxy.hpp"
 #include "client/url_pattern.hpp"
@@ -16,6 +15,7 @@
 #include "httpxx/request.hpp"
 #include "httpxx/response.hpp"
 #include "httpxx/transport.hpp"
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 
@@ -28,8 +28,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   Request build_request(std::string_view method, std::string_view url, RequestOptions options) const;
   Request build_request(std::string_view method, const URL& url, RequestOptions options) const;
   // Sends request with auth and redirects handled; reads the body unless options.stream.
-  asio::awaitable<Response> send(Request request, SendOptions options);
-  asio::awaitable<void> aclose();
+  Awaitable<Response> send(Request request, SendOptions options);
+  Awaitable<void> aclose();
 
   const asio::any_io_executor& executor() const noexcept { return executor_; }
   ClientOptions& options() noexcept { return options_; }
@@ -51,8 +51,8 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   // The auth and redirect loops, and the body read unless streaming. Static, holding the core:
   // the client may be released while the request runs.
-  static asio::awaitable<Response> send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> request,
-                                            SendOptions options);
+  static Awaitable<Response> send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> request,
+                                      SendOptions options);
   // A redirect not followed: the response offers it as next_request().
   static void keep_unfollowed_redirect(const Request& request, Response& response);
   // Around each single request sent: the jar's cookies and the request hooks before, the

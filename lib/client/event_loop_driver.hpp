@@ -7,11 +7,13 @@
 #include <optional>
 #include <type_traits>
 #include <utility>
+#include <variant>
 
-#include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
+#include <asio/post.hpp>
 
 #include "client/blocking_driver.hpp"
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 
@@ -26,15 +28,37 @@ class EventLoopDriver final : public BlockingDriver {
   ~EventLoopDriver() override;
   asio::io_context& context() noexcept { return context_; }
 
-  // Runs op to completion on the loop and returns its result: the awaitable itself is spawned,
-  // with no wrapping coroutine. Throws std::logic_error when called from a handler running on
-  // this loop (a deadlock).
+  // Runs op to completion on the loop and returns its result. Throws std::logic_error when
+  // called from a handler running on this loop (a deadlock).
   template <class T>
   T call(asio::awaitable<T> op);
   void run(asio::awaitable<void> op) override { call(std::move(op)); }
 
  private:
   void check_not_on_loop();
+  // The bottom frame of a call's thread of execution, in place of co_spawn's: it moves onto the
+  // loop, awaits op, and leaves op's result or exception in the caller's storage (a result is
+  // moved once, out of op's frame). Its frame and the operation that moves it onto the loop
+  // come from the frame pool. co_spawn's entry point, its move onto the loop and a frame to
+  // store the result were allocated anew on each call: each run of the loop starts Asio's own
+  // cache empty.
+  template <class T, class Result>
+  Awaitable<asio::detail::awaitable_thread_entry_point> run_call(asio::awaitable<T> op, Result& result,
+                                                                 std::exception_ptr& error, std::atomic<bool>& done);
+  // Resumes the awaiting coroutine on the loop. The hand-over is posted with the loop's own
+  // executor and the pool's allocator: dispatched through the coroutine's polymorphic executor,
+  // Asio would allocate it again for each call.
+  auto onto_loop() {
+    return asio::async_initiate<const UsePooled, void()>(
+        [this](auto handler) {
+          asio::post(context_.get_executor(),
+                     pooled([handler = std::move(handler)]() mutable { std::move(handler)(); }));
+        },
+        use_pooled);
+  }
+  // Starts entry as a thread of execution on this loop. It runs on the calling thread up to its
+  // first suspension, the move onto the loop.
+  void launch(Awaitable<asio::detail::awaitable_thread_entry_point> entry);
   // Sets done and wakes the threads waiting in drive().
   void complete(std::atomic<bool>& done);
   // Drives the loop, or waits for the thread driving it, until done is set.
@@ -46,37 +70,33 @@ class EventLoopDriver final : public BlockingDriver {
   bool driving_ = false;
 };
 
-namespace event_loop {
-
-// Awaits op and leaves its result in result: the result is moved once, out of op's frame,
-// rather than through co_spawn's completion handler and its binders.
-template <class T>
-asio::awaitable<void> store_result(asio::awaitable<T> op, std::optional<T>& result) {
-  result.emplace(co_await std::move(op));
-}
-
-}  // namespace event_loop
-
 template <class T>
 T EventLoopDriver::call(asio::awaitable<T> op) {
   check_not_on_loop();
   std::atomic<bool> done = false;
   std::exception_ptr error;
-  const auto on_done = [this, &done, &error](std::exception_ptr e) {
-    error = std::move(e);
-    complete(done);
-  };
-  if constexpr (std::is_void_v<T>) {
-    asio::co_spawn(context_, std::move(op), on_done);
-    drive(done);
-    if (error) std::rethrow_exception(error);
-  } else {
-    std::optional<T> result;
-    asio::co_spawn(context_, event_loop::store_result(std::move(op), result), on_done);
-    drive(done);
-    if (error) std::rethrow_exception(error);
-    return std::move(*result);
+  std::optional<std::conditional_t<std::is_void_v<T>, std::monostate, T>> result;
+  launch(run_call(std::move(op), result, error, done));
+  drive(done);
+  if (error) std::rethrow_exception(error);
+  if constexpr (!std::is_void_v<T>) return std::move(*result);
+}
+
+template <class T, class Result>
+Awaitable<asio::detail::awaitable_thread_entry_point> EventLoopDriver::run_call(asio::awaitable<T> op, Result& result,
+                                                                                std::exception_ptr& error,
+                                                                                std::atomic<bool>& done) {
+  co_await onto_loop();
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(op);
+    } else {
+      result.emplace(co_await std::move(op));
+    }
+  } catch (...) {
+    error = std::current_exception();
   }
+  complete(done);   // the caller's storage is not touched after this
 }
 
 }  // namespace httpxx::detail

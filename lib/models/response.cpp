@@ -10,6 +10,7 @@
 #include "httpxx/errors.hpp"
 #include "models/charset.hpp"
 #include "models/status_codes.hpp"
+#include "net/pooled_awaitable.hpp"
 #include "transport/response_stream.hpp"
 
 namespace httpxx {
@@ -43,9 +44,25 @@ bool is_json_media_type(std::string_view content_type) {
          (type.size() > 5 && iequals(type.substr(type.size() - 5), "+json"));
 }
 
-asio::awaitable<void> read_all(Response& response) { co_await response.aread(); }
-
 }  // namespace
+
+namespace detail {
+
+// The body's reads as coroutines whose frames come from the thread's frame pool: aread() and
+// the steps of every read and iteration are these, and so is the blocking read(). As Asio's
+// own coroutines, each read that waits for the network took a frame per layer from Asio's
+// two-slot cache, which the blocking client's runs of the loop start empty.
+class ResponseReading {
+ public:
+  // The next raw or decoded bytes of the body, appended to out; false at its end.
+  static Awaitable<bool> read_chunk(Response& response, bool raw, std::string& out);
+  // The rest of the body into the response's content (aread()).
+  static Awaitable<const std::string&> read_all(Response& response);
+  // The same for the blocking read(), which its driver runs as a coroutine without a result.
+  static Awaitable<void> read_to_end(Response& response) { co_await read_all(response); }
+};
+
+}  // namespace detail
 
 Response::Response(int status_code, Headers headers, std::string content)
     : status_code_(status_code), headers_(std::move(headers)), num_bytes_downloaded_(content.size()) {
@@ -179,8 +196,10 @@ void Response::fail_reading() {
   }
 }
 
-asio::awaitable<bool> Response::read_chunk(bool raw, std::string& out) {
-  detail::BodyReader& reader = body_reader();
+namespace detail {
+
+Awaitable<bool> ResponseReading::read_chunk(Response& response, bool raw, std::string& out) {
+  BodyReader& reader = response.body_reader();
   // Each co_await is a statement of its own: GCC 12.2 miscompiles one inside a condition.
   bool more = false;
   try {
@@ -190,12 +209,24 @@ asio::awaitable<bool> Response::read_chunk(bool raw, std::string& out) {
       more = co_await reader.read_decoded(out);
     }
   } catch (...) {
-    fail_reading();
+    response.fail_reading();
   }
-  num_bytes_downloaded_ = reader.raw_bytes();
-  if (!more) close();   // at the end: a no-op for the stream, which has released its connection
+  response.num_bytes_downloaded_ = reader.raw_bytes();
+  if (!more) response.close();   // at the end: a no-op for the stream, which released its connection
   co_return more;
 }
+
+Awaitable<const std::string&> ResponseReading::read_all(Response& response) {
+  bool ended = response.read_arrived();
+  while (!ended) {
+    const bool more = co_await read_chunk(response, false, response.content_);
+    ended = !more;
+  }
+  response.content_read_ = true;
+  co_return response.content_;
+}
+
+}  // namespace detail
 
 bool Response::read_buffered(std::string& out) {
   bool ended = false;
@@ -236,21 +267,13 @@ bool Response::read_arrived() {
   return content_read_;
 }
 
-asio::awaitable<const std::string&> Response::aread() {
-  bool ended = read_arrived();
-  while (!ended) {
-    const bool more = co_await read_chunk(false, content_);
-    ended = !more;
-  }
-  content_read_ = true;
-  co_return content_;
-}
+asio::awaitable<const std::string&> Response::aread() { return detail::ResponseReading::read_all(*this); }
 
 const std::string& Response::read() {
   if (content_read_) return content_;
   check_stream_unused();
   require_driver();
-  driver_->run(read_all(*this));
+  driver_->run(detail::ResponseReading::read_to_end(*this));
   return content_;
 }
 
@@ -271,7 +294,7 @@ std::shared_ptr<detail::ResponseIteration> Response::start_iteration(detail::Res
 asio::awaitable<void> Response::advance(detail::ResponseIteration& iteration) {
   if (closed_) throw StreamClosed("the response was closed while its body was being iterated");
   iteration.chunk.clear();
-  const bool more = co_await read_chunk(iteration.raw, iteration.chunk);
+  const bool more = co_await detail::ResponseReading::read_chunk(*this, iteration.raw, iteration.chunk);
   if (more) {
     // Handed over, not copied. For aiter_* chunk starts empty each time, so an item the caller
     // keeps is no larger than the bytes it holds (or, decoded, than twice that); iter_* hand

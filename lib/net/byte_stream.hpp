@@ -3,7 +3,6 @@
 #pragma once
 
 #include <asio/any_io_executor.hpp>
-#include <asio/awaitable.hpp>
 #include <asio/buffer.hpp>
 
 #include <chrono>
@@ -12,6 +11,8 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 
@@ -27,9 +28,9 @@ class ByteStream {
   virtual ~ByteStream() = default;
 
   // Reads at least one byte into buffer; 0 with ec == asio::error::eof at the end.
-  virtual asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) = 0;
+  virtual Awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) = 0;
   // Writes every byte of every buffer (gathered: one writev for TCP where possible).
-  virtual asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) = 0;
+  virtual Awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) = 0;
   // Writes what the stream takes at once, without waiting and without an asynchronous
   // operation, and returns the number of bytes written: 0 when it would have to wait, when it
   // failed (write_all then reports the error), or when the stream cannot write synchronously. A

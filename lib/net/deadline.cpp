@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "net/pooled_awaitable.hpp"
+
 namespace httpxx::detail {
 
 DeadlineGuard::DeadlineGuard(const asio::any_io_executor& executor, Deadline deadline,
@@ -13,11 +15,11 @@ DeadlineGuard::DeadlineGuard(const asio::any_io_executor& executor, Deadline dea
   timer_ = std::make_unique<asio::steady_timer>(executor, deadline);
   // The handler owns the state, so it stays valid when it runs after the guard is gone; the
   // armed flag then keeps it from touching objects that may no longer exist.
-  timer_->async_wait([state = state_](const std::error_code& ec) {
+  timer_->async_wait(pooled([state = state_](const std::error_code& ec) {
     if (ec || !state->armed) return;
     state->fired = true;
     state->on_expiry();
-  });
+  }));
 }
 
 DeadlineGuard::~DeadlineGuard() {

@@ -3,11 +3,12 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <memory>
 #include <string>
+
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 
@@ -67,7 +68,7 @@ void start_attempt(const std::shared_ptr<Race>& race, const asio::ip::tcp::endpo
 
 }  // namespace
 
-asio::awaitable<asio::ip::tcp::socket> race_connect(const std::vector<asio::ip::tcp::endpoint>& endpoints,
+Awaitable<asio::ip::tcp::socket> race_connect(const std::vector<asio::ip::tcp::endpoint>& endpoints,
     const std::optional<asio::ip::address>& local, std::chrono::milliseconds delay, Deadline deadline,
     std::string_view target, NetError& error) {
   const auto executor = co_await asio::this_coro::executor;
@@ -108,7 +109,7 @@ asio::awaitable<asio::ip::tcp::socket> race_connect(const std::vector<asio::ip::
     if (in_flight == 0) break;
     race->wake.expires_at(next < endpoints.size() ? std::min(next_due, deadline) : deadline);
     std::error_code ignored;
-    co_await race->wake.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_await race->wake.async_wait(asio::redirect_error(use_pooled, ignored));
   }
 
   for (auto& attempt : race->attempts) {

@@ -22,7 +22,7 @@ std::vector<asio::ip::tcp::endpoint> interleave_families(const std::vector<asio:
 // wins and the others are closed. Sockets bind to local first when given. Bounded by deadline.
 // On failure returns a closed socket and sets error; target ("host:port") names the peer in
 // its message.
-asio::awaitable<asio::ip::tcp::socket> race_connect(const std::vector<asio::ip::tcp::endpoint>& endpoints,
+Awaitable<asio::ip::tcp::socket> race_connect(const std::vector<asio::ip::tcp::endpoint>& endpoints,
     const std::optional<asio::ip::address>& local, std::chrono::milliseconds delay, Deadline deadline,
     std::string_view target, NetError& error);
 

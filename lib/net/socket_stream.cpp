@@ -1,7 +1,6 @@
 #include "net/socket_stream.hpp"
 
 #include <asio/redirect_error.hpp>
-#include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
 #include <sys/socket.h>
@@ -11,6 +10,8 @@
 #include <array>
 #include <cerrno>
 #include <utility>
+
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 namespace {
@@ -24,15 +25,15 @@ class SocketStream final : public ByteStream {
   explicit SocketStream(Socket socket) : socket_(std::move(socket)) {}
 
   // The operation's own awaitable: no coroutine frame of this class around it.
-  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override {
+  Awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override {
     ec.clear();
-    return socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+    return socket_.async_read_some(buffer, asio::redirect_error(use_pooled, ec));
   }
 
-  asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) override {
+  Awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) override {
     ec.clear();
     // async_write with the whole sequence: the reactor issues one sendmsg (writev) per batch.
-    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(socket_, buffers, asio::redirect_error(use_pooled, ec));
   }
 
   std::size_t write_now(std::span<const asio::const_buffer> buffers) noexcept override {

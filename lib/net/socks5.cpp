@@ -1,11 +1,11 @@
 #include "net/socks5.hpp"
 
 #include "net/deadline.hpp"
+#include "net/pooled_awaitable.hpp"
 
 #include <asio/ip/tcp.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include <array>
 #include <string>
@@ -53,7 +53,7 @@ class Exchange {
 
   // step is a plain string: arguments of a co_await expression must not be temporaries with
   // destructors, which GCC 12 may destroy twice.
-  asio::awaitable<bool> send(const std::vector<unsigned char>& message, const char* step) {
+  Awaitable<bool> send(const std::vector<unsigned char>& message, const char* step) {
     std::error_code ec;
     const std::array<asio::const_buffer, 1> buffers{asio::buffer(message)};
     co_await stream_.write_all(buffers, ec);
@@ -61,7 +61,7 @@ class Exchange {
     co_return !ec;
   }
 
-  asio::awaitable<bool> receive(unsigned char* data, std::size_t size, const char* step) {
+  Awaitable<bool> receive(unsigned char* data, std::size_t size, const char* step) {
     std::size_t done = 0;
     std::error_code ec;
     while (done < size && !ec) done += co_await stream_.read_some(asio::buffer(data + done, size - done), ec);
@@ -105,7 +105,7 @@ std::string_view socks5_reply_meaning(unsigned code) noexcept {
   }
 }
 
-asio::awaitable<void> socks5_connect(ByteStream& stream, std::string_view host, std::uint16_t port,
+Awaitable<void> socks5_connect(ByteStream& stream, std::string_view host, std::uint16_t port,
     bool resolve_locally, std::string_view username, std::string_view password,
     Deadline deadline, NetError& error) {
   error = NetError{};
@@ -130,7 +130,7 @@ asio::awaitable<void> socks5_connect(ByteStream& stream, std::string_view host, 
     DeadlineGuard guard(resolver.get_executor(), deadline, [&resolver] { resolver.cancel(); });
     const std::string service = std::to_string(port);
     const auto results = co_await resolver.async_resolve(name, service,
-        asio::ip::tcp::resolver::numeric_service, asio::redirect_error(asio::use_awaitable, ec));
+        asio::ip::tcp::resolver::numeric_service, asio::redirect_error(use_pooled, ec));
     if (ec && guard.expired()) {
       error.timed_out = true;
       error.code = asio::error::timed_out;

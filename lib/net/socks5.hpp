@@ -14,7 +14,7 @@ namespace httpxx::detail {
 // Failures: error.message says which step failed and the proxy's reply code meaning
 // ("SOCKS5 proxy refused the connection: connection refused by destination host (5)"),
 // never the credentials. On success the stream carries the tunnel to host:port.
-asio::awaitable<void> socks5_connect(ByteStream& stream, std::string_view host, std::uint16_t port,
+Awaitable<void> socks5_connect(ByteStream& stream, std::string_view host, std::uint16_t port,
     bool resolve_locally, std::string_view username, std::string_view password,
     Deadline deadline, NetError& error);
 

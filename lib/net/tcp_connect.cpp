@@ -2,13 +2,13 @@
 
 #include "net/deadline.hpp"
 #include "net/happy_eyeballs.hpp"
+#include "net/pooled_awaitable.hpp"
 #include "net/socket_stream.hpp"
 
 #include <asio/ip/tcp.hpp>
 #include <asio/local/stream_protocol.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <optional>
@@ -40,8 +40,8 @@ void fail_timed_out(NetError& error, std::string message) {
 }
 
 // The addresses of host: the literal itself, or what the system resolver answers.
-asio::awaitable<std::vector<asio::ip::tcp::endpoint>> resolve(std::string_view host, std::uint16_t port,
-                                                              Deadline deadline, NetError& error) {
+Awaitable<std::vector<asio::ip::tcp::endpoint>> resolve(std::string_view host, std::uint16_t port,
+                                                        Deadline deadline, NetError& error) {
   const auto bare = strip_brackets(host);
   std::error_code ec;
   const auto literal = asio::ip::make_address(std::string(bare), ec);
@@ -53,7 +53,7 @@ asio::awaitable<std::vector<asio::ip::tcp::endpoint>> resolve(std::string_view h
   asio::ip::tcp::resolver resolver(co_await asio::this_coro::executor);
   DeadlineGuard guard(resolver.get_executor(), deadline, [&resolver] { resolver.cancel(); });
   const auto results = co_await resolver.async_resolve(name, service,
-      asio::ip::tcp::resolver::numeric_service, asio::redirect_error(asio::use_awaitable, ec));
+      asio::ip::tcp::resolver::numeric_service, asio::redirect_error(use_pooled, ec));
   if (ec && guard.expired()) {
     fail_timed_out(error, "resolving host '" + std::string(bare) + "' timed out");
     co_return std::vector<asio::ip::tcp::endpoint>{};
@@ -75,7 +75,7 @@ asio::awaitable<std::vector<asio::ip::tcp::endpoint>> resolve(std::string_view h
 
 }  // namespace
 
-asio::awaitable<std::unique_ptr<ByteStream>> connect_tcp(std::string_view host, std::uint16_t port,
+Awaitable<std::unique_ptr<ByteStream>> connect_tcp(std::string_view host, std::uint16_t port,
     const TcpConnectOptions& options, Deadline deadline, NetError& error) {
   error = NetError{};
   const auto target = describe_target(host, port);
@@ -116,8 +116,8 @@ asio::awaitable<std::unique_ptr<ByteStream>> connect_tcp(std::string_view host, 
   co_return make_tcp_stream(std::move(socket));
 }
 
-asio::awaitable<std::unique_ptr<ByteStream>> connect_unix(std::string_view path, Deadline deadline,
-                                                          NetError& error) {
+Awaitable<std::unique_ptr<ByteStream>> connect_unix(std::string_view path, Deadline deadline,
+                                                    NetError& error) {
   error = NetError{};
   const auto target = "unix socket " + std::string(path);
   asio::local::stream_protocol::socket socket(co_await asio::this_coro::executor);
@@ -128,7 +128,7 @@ asio::awaitable<std::unique_ptr<ByteStream>> connect_unix(std::string_view path,
       socket.cancel(ignored);
     });
     const asio::local::stream_protocol::endpoint endpoint{std::string(path)};
-    co_await socket.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+    co_await socket.async_connect(endpoint, asio::redirect_error(use_pooled, ec));
     if (ec && guard.expired()) {
       fail_timed_out(error, "connect to " + target + " timed out");
       co_return nullptr;

@@ -21,11 +21,11 @@ struct TcpConnectOptions {
 // happy_eyeballs_delay after the previous one or at once when it fails, first to connect wins,
 // the others closed), sets TCP_NODELAY. Resolution + connection are bounded by deadline.
 // Returns nullptr with error set on failure.
-asio::awaitable<std::unique_ptr<ByteStream>> connect_tcp(std::string_view host, std::uint16_t port,
+Awaitable<std::unique_ptr<ByteStream>> connect_tcp(std::string_view host, std::uint16_t port,
     const TcpConnectOptions& options, Deadline deadline, NetError& error);
 
 // Connects to a Unix domain socket path. Returns nullptr with error set on failure.
-asio::awaitable<std::unique_ptr<ByteStream>> connect_unix(std::string_view path, Deadline deadline,
+Awaitable<std::unique_ptr<ByteStream>> connect_unix(std::string_view path, Deadline deadline,
     NetError& error);
 
 }  // namespace httpxx::detail

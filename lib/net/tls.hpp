@@ -70,7 +70,7 @@ class TlsContext : public std::enable_shared_from_this<TlsContext> {
 // OpenSSL's verification reason (X509_verify_cert_error_string of SSL_get_verify_result:
 // "certificate has expired", "self-signed certificate", "Hostname mismatch", ...) and the
 // result is nullptr.
-asio::awaitable<std::unique_ptr<ByteStream>> tls_handshake(std::unique_ptr<ByteStream> inner,
+Awaitable<std::unique_ptr<ByteStream>> tls_handshake(std::unique_ptr<ByteStream> inner,
     TlsContext& context, std::string_view host, std::uint16_t port, Deadline deadline, NetError& error);
 
 // Whether the stream is a TLS stream whose handshake resumed a cached session.

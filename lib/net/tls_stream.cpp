@@ -2,11 +2,11 @@
 
 #include "net/buffer_cache.hpp"
 #include "net/deadline.hpp"
+#include "net/pooled_awaitable.hpp"
 
 #include <asio/ip/address.hpp>
 #include <asio/redirect_error.hpp>
 #include <asio/ssl/error.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -130,7 +130,7 @@ std::error_code TlsStream::ssl_error(int result) {
   return in_eof_ ? std::error_code(asio::error::eof) : std::error_code(asio::error::connection_reset);
 }
 
-asio::awaitable<void> TlsStream::fill(std::error_code& ec) {
+Awaitable<void> TlsStream::fill(std::error_code& ec) {
   if (!in_) in_ = buffer_cache::take(in_capacity);
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
@@ -149,14 +149,14 @@ asio::awaitable<void> TlsStream::fill(std::error_code& ec) {
   }
 }
 
-asio::awaitable<void> TlsStream::flush(std::error_code& ec, bool wait_for_writer) {
+Awaitable<void> TlsStream::flush(std::error_code& ec, bool wait_for_writer) {
   while (writing_) {
     // A read leaves its output to the write in progress rather than stall behind it: HTTP/2
     // may need the read to finish before the peer lets the write through.
     if (!wait_for_writer) co_return;
     std::error_code ignored;
     writer_done_.expires_at(asio::steady_timer::time_point::max());
-    co_await writer_done_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    co_await writer_done_.async_wait(asio::redirect_error(use_pooled, ignored));
   }
   writing_ = true;
   while (!out_pending_.empty() && !ec) {
@@ -170,7 +170,7 @@ asio::awaitable<void> TlsStream::flush(std::error_code& ec, bool wait_for_writer
   writer_done_.cancel();
 }
 
-asio::awaitable<void> TlsStream::handshake(std::error_code& ec) {
+Awaitable<void> TlsStream::handshake(std::error_code& ec) {
   ec.clear();
   for (;;) {
     forget_earlier_errors();
@@ -194,7 +194,7 @@ asio::awaitable<void> TlsStream::handshake(std::error_code& ec) {
   if (protocol) alpn_.assign(reinterpret_cast<const char*>(protocol), length);
 }
 
-asio::awaitable<std::size_t> TlsStream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
+Awaitable<std::size_t> TlsStream::read_some(asio::mutable_buffer buffer, std::error_code& ec) {
   ec.clear();
   if (buffer.size() == 0) co_return 0;
   auto* data = static_cast<unsigned char*>(buffer.data());
@@ -224,7 +224,7 @@ asio::awaitable<std::size_t> TlsStream::read_some(asio::mutable_buffer buffer, s
   }
 }
 
-asio::awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
+Awaitable<void> TlsStream::write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) {
   ec.clear();
   std::size_t total = 0;
   for (const auto& b : buffers) total += b.size();
@@ -391,7 +391,7 @@ std::string handshake_failure_reason(SSL* ssl, const std::error_code& ec) {
 
 }  // namespace
 
-asio::awaitable<std::unique_ptr<ByteStream>> tls_handshake(std::unique_ptr<ByteStream> inner,
+Awaitable<std::unique_ptr<ByteStream>> tls_handshake(std::unique_ptr<ByteStream> inner,
     TlsContext& context, std::string_view host, std::uint16_t port, Deadline deadline, NetError& error) {
   error = NetError{};
   std::string_view bare = host;

@@ -27,8 +27,8 @@ class TlsStream final : public ByteStream {
             std::string origin);
   ~TlsStream() override;
 
-  asio::awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override;
-  asio::awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) override;
+  Awaitable<std::size_t> read_some(asio::mutable_buffer buffer, std::error_code& ec) override;
+  Awaitable<void> write_all(std::span<const asio::const_buffer> buffers, std::error_code& ec) override;
   // A write of at most one record's plaintext is encrypted at once and counts as written whole;
   // its ciphertext goes to the socket now, and what the socket does not take waits for a
   // write_all (output_pending). Larger writes, and any while earlier ciphertext waits, are left
@@ -43,7 +43,7 @@ class TlsStream final : public ByteStream {
   asio::any_io_executor get_executor() override { return inner_->get_executor(); }
 
   // Runs the handshake; ec carries OpenSSL's error (asio's ssl category) or the inner stream's.
-  asio::awaitable<void> handshake(std::error_code& ec);
+  Awaitable<void> handshake(std::error_code& ec);
   ssl_st* native_handle() const noexcept { return ssl_; }
   const std::string& origin() const noexcept { return origin_; }
   bool session_reused() const noexcept;
@@ -57,9 +57,9 @@ class TlsStream final : public ByteStream {
 
   // Reads more ciphertext from the inner stream into in_; the inner stream's EOF is kept for
   // OpenSSL to see rather than reported.
-  asio::awaitable<void> fill(std::error_code& ec);
+  Awaitable<void> fill(std::error_code& ec);
   // Sends out_pending_ unless a write is already doing so (then it will).
-  asio::awaitable<void> flush(std::error_code& ec, bool wait_for_writer);
+  Awaitable<void> flush(std::error_code& ec, bool wait_for_writer);
   // Hands out_pending_ to the inner stream's write_now: what the socket takes at once leaves
   // without an asynchronous write. False when some is left (a failure is left for flush() to
   // report).

@@ -35,8 +35,8 @@ class Connection {
   // `response`. The caller's storage, not this coroutine's result: a Response is large, and each
   // coroutine layer it is returned through moves it twice. The response's body stream takes over
   // lease and gives the connection back when the body is done.
-  virtual asio::awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
-                                     PoolLease lease, std::optional<Response>& response) = 0;
+  virtual Awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
+                               PoolLease lease, std::optional<Response>& response) = 0;
   virtual bool is_multiplexed() const noexcept = 0;
   // Can take one more request now (HTTP/2: a stream is free under MAX_CONCURRENT_STREAMS).
   virtual bool has_capacity() const noexcept = 0;

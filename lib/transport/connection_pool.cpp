@@ -6,9 +6,9 @@
 #include <asio/redirect_error.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include "httpxx/errors.hpp"
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 
@@ -167,7 +167,7 @@ void ConnectionPool::dispatch_waiters(Clock::time_point now,
       continue;
     }
     waiter.granted = true;
-    asio::post(waiter.timer.get_executor(), [w = *it] { w->timer.cancel(); });
+    asio::post(waiter.timer.get_executor(), pooled([w = *it] { w->timer.cancel(); }));
     it = waiters_.erase(it);
   }
 }
@@ -185,9 +185,9 @@ bool ConnectionPool::try_acquire(std::string_view origin_key, bool may_multiplex
   return granted;
 }
 
-asio::awaitable<PoolLease> ConnectionPool::acquire(std::string_view origin_key, bool may_multiplex,
-                                                   Clock::time_point deadline,
-                                                   std::string_view timeout_description) {
+Awaitable<PoolLease> ConnectionPool::acquire(std::string_view origin_key, bool may_multiplex,
+                                             Clock::time_point deadline,
+                                             std::string_view timeout_description) {
   PoolLease lease;
   std::shared_ptr<Waiter> waiter;
   std::vector<std::shared_ptr<Connection>> to_close;
@@ -207,7 +207,7 @@ asio::awaitable<PoolLease> ConnectionPool::acquire(std::string_view origin_key, 
   WaiterGuard guard{*this, waiter};
   waiter->timer.expires_at(deadline);
   std::error_code ec;
-  co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_await waiter->timer.async_wait(asio::redirect_error(use_pooled, ec));
   // A cancelled request leaves a lease granted to it for the guard to give back intact: taken,
   // it would be dropped unused by whoever cancelled (an awaitable_operators `||` discards the
   // loser's result) and a good connection closed with it.

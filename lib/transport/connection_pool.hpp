@@ -11,9 +11,9 @@
 #include <vector>
 
 #include <asio/any_io_executor.hpp>
-#include <asio/awaitable.hpp>
 
 #include "httpxx/config.hpp"
+#include "net/pooled_awaitable.hpp"
 #include "transport/connection.hpp"
 
 namespace httpxx::detail {
@@ -74,8 +74,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   // the deadline passes.
   // may_multiplex: the origin may answer with HTTP/2; while its first connection is being opened,
   // further requests wait to learn whether they can share it rather than open their own.
-  asio::awaitable<PoolLease> acquire(std::string_view origin, bool may_multiplex,
-                                     Clock::time_point deadline, std::string_view timeout_description);
+  Awaitable<PoolLease> acquire(std::string_view origin, bool may_multiplex,
+                               Clock::time_point deadline, std::string_view timeout_description);
   // Closes every idle connection and every multiplexed one, with the streams still open on it
   // (an HTTP/2 connection always has a read pending, which would keep its event loop running);
   // an HTTP/1.1 connection in use is left to its lease, which finishes normally.

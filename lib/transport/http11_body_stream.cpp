@@ -8,7 +8,7 @@ Http11BodyStream::Http11BodyStream(std::shared_ptr<Http11Connection> connection,
                                    RequestDeadlines deadlines)
     : connection_(std::move(connection)), lease_(std::move(lease)), deadlines_(std::move(deadlines)) {}
 
-asio::awaitable<bool> Http11BodyStream::read_some(std::string& out) {
+Awaitable<bool> Http11BodyStream::read_some(std::string& out) {
   if (done_) co_return false;
   const auto size_before = out.size();
   bool finished = false;

@@ -18,7 +18,7 @@ class Http11BodyStream final : public ResponseStream {
  public:
   Http11BodyStream(std::shared_ptr<Http11Connection> connection, PoolLease lease,
                    RequestDeadlines deadlines);
-  asio::awaitable<bool> read_some(std::string& out) override;
+  Awaitable<bool> read_some(std::string& out) override;
   bool read_buffered(std::string& out) override;
   void close() noexcept override;
 

@@ -131,8 +131,8 @@ bool Http11Connection::write_now(std::span<asio::const_buffer>& buffers) noexcep
   return buffers.empty() && !stream_->output_pending();
 }
 
-asio::awaitable<void> Http11Connection::write(std::span<const asio::const_buffer> buffers,
-                                               const RequestDeadlines& deadlines, bool may_be_stale) {
+Awaitable<void> Http11Connection::write(std::span<const asio::const_buffer> buffers,
+                                        const RequestDeadlines& deadlines, bool may_be_stale) {
   const auto deadline = deadlines.for_phase(Phase::write);
   watchdog_->arm(deadline.at);
   std::error_code ec;
@@ -179,8 +179,8 @@ void Http11Connection::fail_incomplete_head() {
                 "incomplete response head");
 }
 
-asio::awaitable<void> Http11Connection::write_body(Request& request, const RequestDeadlines& deadlines,
-                                                   bool chunked) {
+Awaitable<void> Http11Connection::write_body(Request& request, const RequestDeadlines& deadlines,
+                                             bool chunked) {
   auto& body = *request.body();
   if (const std::string* bytes = body.bytes()) {
     std::array<asio::const_buffer, 1> buffers{asio::buffer(*bytes)};
@@ -224,9 +224,9 @@ asio::awaitable<void> Http11Connection::write_body(Request& request, const Reque
   }
 }
 
-asio::awaitable<void> Http11Connection::send(Request& request, const RequestRoute& route,
-                                             const RequestDeadlines& deadlines, PoolLease lease,
-                                             std::optional<Response>& response) {
+Awaitable<void> Http11Connection::send(Request& request, const RequestRoute& route,
+                                       const RequestDeadlines& deadlines, PoolLease lease,
+                                       std::optional<Response>& response) {
   busy_ = true;
   read_buffer_.acquire();
   body_received_ = 0;
@@ -314,8 +314,8 @@ void Http11Connection::read_buffered_body(std::string& out, bool& finished) {
   }
 }
 
-asio::awaitable<void> Http11Connection::read_body(std::string& out, const RequestDeadlines& deadlines,
-                                                  bool& finished) {
+Awaitable<void> Http11Connection::read_body(std::string& out, const RequestDeadlines& deadlines,
+                                            bool& finished) {
   const auto size_before = out.size();
   for (;;) {
     read_buffered_body(out, finished);

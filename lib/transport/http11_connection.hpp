@@ -25,8 +25,8 @@ class Http11Connection final : public Connection,
  public:
   Http11Connection(std::unique_ptr<ByteStream> stream, std::string peer, h1::ParserLimits limits);
 
-  asio::awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
-                             PoolLease lease, std::optional<Response>& response) override;
+  Awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
+                       PoolLease lease, std::optional<Response>& response) override;
   bool is_multiplexed() const noexcept override { return false; }
   bool has_capacity() const noexcept override { return !busy_; }
   bool is_reusable() noexcept override;
@@ -39,7 +39,7 @@ class Http11Connection final : public Connection,
 
   // Appends the next body bytes of the current response to out. Sets finished at the end of the
   // body; then reusable() says whether the connection can carry another request.
-  asio::awaitable<void> read_body(std::string& out, const RequestDeadlines& deadlines, bool& finished);
+  Awaitable<void> read_body(std::string& out, const RequestDeadlines& deadlines, bool& finished);
   // The same for the bytes already received only: never waits, and may append nothing.
   void read_buffered_body(std::string& out, bool& finished);
   bool reusable_after_response() const noexcept { return reusable_; }
@@ -52,10 +52,10 @@ class Http11Connection final : public Connection,
   bool write_now(std::span<asio::const_buffer>& buffers) noexcept;
   // Writes every buffer within the write deadline. may_be_stale: the connection was reused, so
   // a failure is reported as StaleConnection (the transport may retry elsewhere).
-  asio::awaitable<void> write(std::span<const asio::const_buffer> buffers, const RequestDeadlines& deadlines,
-                              bool may_be_stale);
+  Awaitable<void> write(std::span<const asio::const_buffer> buffers, const RequestDeadlines& deadlines,
+                        bool may_be_stale);
   // Writes the request body: one in memory as it is, a streamed one in chunks from its start.
-  asio::awaitable<void> write_body(Request& request, const RequestDeadlines& deadlines, bool chunked);
+  Awaitable<void> write_body(Request& request, const RequestDeadlines& deadlines, bool chunked);
   // A read in three steps, so that the coroutines reading need no frame of their own for it:
   // begin_fill() makes room, arms the watchdog and says where the bytes go; the caller awaits
   // stream_->read_some() into it; end_fill() takes the outcome (and throws the errors).

@@ -10,7 +10,7 @@ Http2BodyStream::Http2BodyStream(std::shared_ptr<Http2Connection> connection,
       lease_(std::move(lease)),
       deadlines_(std::move(deadlines)) {}
 
-asio::awaitable<bool> Http2BodyStream::read_some(std::string& out) {
+Awaitable<bool> Http2BodyStream::read_some(std::string& out) {
   if (done_) co_return false;
   const auto size_before = out.size();
   bool finished = false;

@@ -18,7 +18,7 @@ class Http2BodyStream final : public ResponseStream {
                   std::shared_ptr<Http2Connection::StreamState> stream, PoolLease lease,
                   RequestDeadlines deadlines);
   ~Http2BodyStream() override { close(); }
-  asio::awaitable<bool> read_some(std::string& out) override;
+  Awaitable<bool> read_some(std::string& out) override;
   bool read_buffered(std::string& out) override;
   void close() noexcept override;
 

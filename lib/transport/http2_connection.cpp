@@ -8,11 +8,11 @@
 #include <asio/detached.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
-#include <asio/use_awaitable.hpp>
 
 #include "codec/h2/error.hpp"
 #include "content/request_body.hpp"
 #include "httpxx/errors.hpp"
+#include "net/pooled_awaitable.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/http2_body_stream.hpp"
 #include "transport/transport_errors.hpp"
@@ -67,8 +67,10 @@ Http2Connection::Http2Connection(std::shared_ptr<ByteStream> stream, std::string
 
 void Http2Connection::start() {
   flush();   // the preface, SETTINGS and the connection WINDOW_UPDATE
-  asio::co_spawn(stream_->get_executor(), [self = shared_from_this()] { return self->read_loop(); },
-                 asio::detached);
+  // The loop is spawned as an asio::awaitable: co_spawn takes a function returning one.
+  asio::co_spawn(
+      stream_->get_executor(), [self = shared_from_this()]() -> asio::awaitable<void> { return self->read_loop(); },
+      asio::detached);
 }
 
 bool Http2Connection::has_capacity() const noexcept {
@@ -76,20 +78,20 @@ bool Http2Connection::has_capacity() const noexcept {
 }
 
 void Http2Connection::close() noexcept {
-  asio::post(stream_->get_executor(), [self = shared_from_this()] {
+  asio::post(stream_->get_executor(), pooled([self = shared_from_this()] {
     // Streams still open fail with what happened, not with the error that the read pending on
     // the closed socket would report.
     self->fail_all("the HTTP/2 connection to " + self->peer_ +
                        " was closed before the response ended: the client was closed",
                    false, true);
-  });
+  }));
 }
 
 void Http2Connection::close_when_idle() noexcept {
-  asio::post(stream_->get_executor(), [self = shared_from_this()] {
+  asio::post(stream_->get_executor(), pooled([self = shared_from_this()] {
     self->close_when_idle_ = true;
     if (self->streams_.empty()) self->close_now();
-  });
+  }));
 }
 
 void Http2Connection::close_now() noexcept {
@@ -104,11 +106,12 @@ void Http2Connection::flush() {
   // Most reads queue nothing to send (a WINDOW_UPDATE only after half a window): no writer then.
   if (writing_ || closed_ || !session_.wants_write()) return;
   writing_ = true;
-  asio::co_spawn(stream_->get_executor(), [self = shared_from_this()] { return self->write_loop(); },
-                 asio::detached);
+  asio::co_spawn(
+      stream_->get_executor(), [self = shared_from_this()]() -> asio::awaitable<void> { return self->write_loop(); },
+      asio::detached);
 }
 
-asio::awaitable<void> Http2Connection::write_loop() {
+Awaitable<void> Http2Connection::write_loop() {
   // Every frame pending goes out in one write; frames queued meanwhile go in the next.
   for (;;) {
     write_buffer_.clear();
@@ -134,7 +137,7 @@ asio::awaitable<void> Http2Connection::write_loop() {
   writing_ = false;
 }
 
-asio::awaitable<void> Http2Connection::read_loop() {
+Awaitable<void> Http2Connection::read_loop() {
   auto self = shared_from_this();
   for (;;) {
     std::error_code ec;
@@ -284,7 +287,7 @@ void Http2Connection::fail_all(const std::string& reason, bool unprocessed, bool
   if (ping_waiter_) ping_waiter_->cancel();
 }
 
-asio::awaitable<bool> Http2Connection::wait(StreamState& stream, Clock::time_point deadline) {
+Awaitable<bool> Http2Connection::wait(StreamState& stream, Clock::time_point deadline) {
   if (stream.notified) {
     stream.notified = false;
     co_return true;
@@ -292,7 +295,7 @@ asio::awaitable<bool> Http2Connection::wait(StreamState& stream, Clock::time_poi
   stream.wait_until = deadline;
   watch_deadline(deadline);
   std::error_code ec;
-  co_await stream.signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_await stream.signal.async_wait(asio::redirect_error(use_pooled, ec));
   stream.wait_until = Clock::time_point::max();
   const bool woken = stream.notified;
   stream.notified = false;
@@ -307,10 +310,10 @@ asio::awaitable<bool> Http2Connection::wait(StreamState& stream, Clock::time_poi
 void Http2Connection::watch_deadline(Clock::time_point at) {
   if (at >= deadline_timer_.expiry() || closed_) return;
   deadline_timer_.expires_at(at);   // cancels the wait for a later deadline
-  deadline_timer_.async_wait([weak = weak_from_this()](const std::error_code& ec) {
+  deadline_timer_.async_wait(pooled([weak = weak_from_this()](const std::error_code& ec) {
     if (ec == asio::error::operation_aborted) return;   // superseded by a nearer deadline
     if (auto self = weak.lock()) self->expire_waits();
-  });
+  }));
 }
 
 void Http2Connection::expire_waits() {
@@ -333,13 +336,13 @@ bool Http2Connection::must_wait_for_capacity() const noexcept {
   return !has_capacity() && !closed_ && !session_.going_away();
 }
 
-asio::awaitable<void> Http2Connection::wait_for_capacity(Clock::time_point deadline,
-                                                        const RequestDeadlines& deadlines, bool is_total) {
+Awaitable<void> Http2Connection::wait_for_capacity(Clock::time_point deadline, const RequestDeadlines& deadlines,
+                                                   bool is_total) {
   while (must_wait_for_capacity()) {
     auto waiter = std::make_shared<asio::steady_timer>(stream_->get_executor(), deadline);
     capacity_waiters_.push_back(waiter);
     std::error_code ec;
-    co_await waiter->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_await waiter->async_wait(asio::redirect_error(use_pooled, ec));
     if (!ec) {
       std::erase(capacity_waiters_, waiter);
       throw PoolTimeout("timed out waiting for a free HTTP/2 stream on " + peer_ + " (" +
@@ -352,7 +355,7 @@ bool Http2Connection::must_check_alive() const noexcept {
   return streams_.empty() && Clock::now() - last_activity_ >= idle_before_ping;
 }
 
-asio::awaitable<void> Http2Connection::check_alive(const RequestDeadlines& deadlines) {
+Awaitable<void> Http2Connection::check_alive(const RequestDeadlines& deadlines) {
   ping_acked_ = false;
   session_.submit_ping();
   flush();
@@ -360,7 +363,7 @@ asio::awaitable<void> Http2Connection::check_alive(const RequestDeadlines& deadl
       stream_->get_executor(), std::min(Clock::now() + ping_wait, deadlines.for_phase(Phase::read).at));
   auto waiter = ping_waiter_;
   std::error_code ec;
-  co_await waiter->async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_await waiter->async_wait(asio::redirect_error(use_pooled, ec));
   ping_waiter_.reset();
   if (!ping_acked_) {
     fail_all("HTTP/2 connection to " + peer_ + " did not answer a PING", true);
@@ -380,8 +383,8 @@ void Http2Connection::raise_stream_error(StreamState& stream) {
   throw RemoteProtocolError("HTTP/2 stream to " + peer_ + " closed before the response was complete");
 }
 
-asio::awaitable<void> Http2Connection::send(Request& request, const RequestRoute&, const RequestDeadlines& deadlines,
-                                            PoolLease lease, std::optional<Response>& response) {
+Awaitable<void> Http2Connection::send(Request& request, const RequestRoute&, const RequestDeadlines& deadlines,
+                                      PoolLease lease, std::optional<Response>& response) {
   auto self = shared_from_this();
   const auto pool_deadline = deadlines.for_phase(Phase::pool);
   if (must_wait_for_capacity()) co_await wait_for_capacity(pool_deadline.at, deadlines, pool_deadline.is_total);
@@ -458,8 +461,8 @@ void Http2Connection::read_buffered_body(StreamState& stream, std::string& out, 
   if (stream.closed) raise_stream_error(stream);
 }
 
-asio::awaitable<void> Http2Connection::read_body(StreamState& stream, std::string& out,
-                                                 const RequestDeadlines& deadlines, bool& finished) {
+Awaitable<void> Http2Connection::read_body(StreamState& stream, std::string& out,
+                                           const RequestDeadlines& deadlines, bool& finished) {
   for (;;) {
     const auto size_before = out.size();
     read_buffered_body(stream, out, finished);
@@ -475,11 +478,11 @@ asio::awaitable<void> Http2Connection::read_body(StreamState& stream, std::strin
 }
 
 void Http2Connection::abandon(std::shared_ptr<StreamState> stream) noexcept {
-  asio::post(stream_->get_executor(), [self = shared_from_this(), stream = std::move(stream)] {
+  asio::post(stream_->get_executor(), pooled([self = shared_from_this(), stream = std::move(stream)] {
     if (stream->closed || stream->ended || self->closed_) return;
     self->session_.submit_rst_stream(stream->id, cancel);
     self->flush();
-  });
+  }));
 }
 
 }  // namespace httpxx::detail

@@ -28,8 +28,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   // Sends the connection preface and starts the reader; once, right after construction.
   void start();
 
-  asio::awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
-                             PoolLease lease, std::optional<Response>& response) override;
+  Awaitable<void> send(Request& request, const RequestRoute& route, const RequestDeadlines& deadlines,
+                       PoolLease lease, std::optional<Response>& response) override;
   bool is_multiplexed() const noexcept override { return true; }
   bool has_capacity() const noexcept override;
   bool is_reusable() noexcept override { return !closed_ && !session_.going_away(); }
@@ -43,8 +43,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   bool is_idle() const noexcept override { return streams_.empty(); }
 
   // Appends the next body bytes of stream to out (and re-opens its window); finished at the end.
-  asio::awaitable<void> read_body(StreamState& stream, std::string& out, const RequestDeadlines& deadlines,
-                                  bool& finished);
+  Awaitable<void> read_body(StreamState& stream, std::string& out, const RequestDeadlines& deadlines,
+                            bool& finished);
   // The same without waiting: appends what has arrived (possibly nothing); finished at the end.
   void read_buffered_body(StreamState& stream, std::string& out, bool& finished);
   // The response was dropped before its end: RST_STREAM(CANCEL) (RFC 9113 8.1). Safe from any
@@ -53,8 +53,8 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   const std::string& peer() const noexcept { return peer_; }
 
  private:
-  asio::awaitable<void> read_loop();
-  asio::awaitable<void> write_loop();
+  Awaitable<void> read_loop();
+  Awaitable<void> write_loop();
   void flush();
   void close_now() noexcept;
   void handle_events();
@@ -62,7 +62,7 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   // closed_here: this side closed the connection, not the peer or the network.
   void fail_all(const std::string& reason, bool unprocessed, bool closed_here = false);
   // Waits until stream is notified or deadline passes (false then).
-  asio::awaitable<bool> wait(StreamState& stream, Clock::time_point deadline);
+  Awaitable<bool> wait(StreamState& stream, Clock::time_point deadline);
   // Makes sure the deadline timer fires by at.
   void watch_deadline(Clock::time_point at);
   // Ends the waits whose deadline has passed.
@@ -70,11 +70,11 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   // Whether a new stream must wait for one to close (RFC 9113 5.1.2), and the wait. The test is
   // apart so that the usual case enters no coroutine (a frame per request).
   bool must_wait_for_capacity() const noexcept;
-  asio::awaitable<void> wait_for_capacity(Clock::time_point deadline, const RequestDeadlines& deadlines,
-                                          bool is_total);
+  Awaitable<void> wait_for_capacity(Clock::time_point deadline, const RequestDeadlines& deadlines,
+                                    bool is_total);
   // Whether the connection has been idle long enough to be pinged before reuse, and the ping.
   bool must_check_alive() const noexcept;
-  asio::awaitable<void> check_alive(const RequestDeadlines& deadlines);
+  Awaitable<void> check_alive(const RequestDeadlines& deadlines);
   void notify(StreamState& stream);
   void wake_capacity_waiters();
   [[noreturn]] void raise_stream_error(StreamState& stream);

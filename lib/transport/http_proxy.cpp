@@ -27,8 +27,8 @@ ProxyError forwarding_refused(const Response& response, const URL& url) {
                     std::to_string(response.status_code()) + " " + std::string(response.reason_phrase()));
 }
 
-asio::awaitable<void> connect_tunnel(ByteStream& stream, std::string_view host, std::uint16_t port,
-                                     const Headers& proxy_headers, Deadline deadline, NetError& error) {
+Awaitable<void> connect_tunnel(ByteStream& stream, std::string_view host, std::uint16_t port,
+                               const Headers& proxy_headers, Deadline deadline, NetError& error) {
   // RFC 9110 9.3.6: the request-target of CONNECT is the authority, host:port, IPv6 in brackets.
   // (Built by appending: GCC 12's -Wrestrict misreads "[" + string at -O3.)
   const bool bracketed = host.find(':') != std::string_view::npos && host.front() != '[';

@@ -4,13 +4,12 @@
 #include <string>
 #include <string_view>
 
-#include <asio/awaitable.hpp>
-
 #include "httpxx/errors.hpp"
 #include "httpxx/headers.hpp"
 #include "httpxx/response.hpp"
 #include "httpxx/url.hpp"
 #include "net/byte_stream.hpp"
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 
@@ -30,7 +29,7 @@ ProxyError forwarding_refused(const Response& response, const URL& url);
 // Opens a tunnel through an HTTP proxy with CONNECT host:port (RFC 9110 9.3.6) over stream,
 // already connected to the proxy. Anything but a 2xx answer is an error whose message carries
 // the proxy's status line (never the credentials sent).
-asio::awaitable<void> connect_tunnel(ByteStream& stream, std::string_view host, std::uint16_t port,
-                                     const Headers& proxy_headers, Deadline deadline, NetError& error);
+Awaitable<void> connect_tunnel(ByteStream& stream, std::string_view host, std::uint16_t port,
+                               const Headers& proxy_headers, Deadline deadline, NetError& error);
 
 }  // namespace httpxx::detail

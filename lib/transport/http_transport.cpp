@@ -63,8 +63,8 @@ class HTTPTransportImpl {
 
   // A static member holding the transport: the transport may be released while the request runs.
   // The connection builds the response in the caller's storage.
-  static asio::awaitable<void> handle(std::shared_ptr<HTTPTransportImpl> self, Request& request,
-                                      std::optional<Response>& response) {
+  static Awaitable<void> handle(std::shared_ptr<HTTPTransportImpl> self, Request& request,
+                                std::optional<Response>& response) {
     const auto& url = request.url();
     const auto scheme = url.scheme();
     const bool secure = scheme == "https";
@@ -119,7 +119,7 @@ class HTTPTransportImpl {
     }
   }
 
-  asio::awaitable<std::shared_ptr<Connection>> open_connection(const URL& url, const RequestDeadlines& deadlines) {
+  Awaitable<std::shared_ptr<Connection>> open_connection(const URL& url, const RequestDeadlines& deadlines) {
     const auto deadline = deadlines.for_phase(Phase::connect);
     const auto host = url.host_for_connect();
     const auto port = url.effective_port();

@@ -1,8 +1,10 @@
 #include "transport/io_watchdog.hpp"
 
 #include <asio/dispatch.hpp>
+#include <asio/io_context.hpp>
 
 #include "net/byte_stream.hpp"
+#include "net/pooled_awaitable.hpp"
 #include "transport/driven_event_loop.hpp"
 
 namespace httpxx::detail {
@@ -21,11 +23,18 @@ void IoWatchdog::arm(Clock::time_point deadline) {
 
 void IoWatchdog::release_when_idle() noexcept {
   if (keep_wait_when_idle_) return;
+  // Inline when called on the loop running the timer, the usual case: the pool is released
+  // there. Asio's dispatch would run it inline too, but through the polymorphic executor it
+  // allocates the function first.
+  const auto executor = timer_.get_executor();
+  if (const auto* loop = executor.target<asio::io_context::executor_type>(); loop && loop->running_in_this_thread()) {
+    if (deadline_ == Clock::time_point::max()) drop_wait();
+    return;
+  }
   try {
-    // Inline when called on the timer's executor, the usual case: the pool is released there.
-    asio::dispatch(timer_.get_executor(), [self = shared_from_this()] {
+    asio::dispatch(executor, pooled([self = shared_from_this()] {
       if (self->deadline_ == Clock::time_point::max()) self->drop_wait();
-    });
+    }));
   } catch (...) {
     // Left pending, the wait fires once and is not renewed: the loop's work ends then.
   }
@@ -47,11 +56,11 @@ void IoWatchdog::start_wait(Clock::time_point at) {
   timer_at_ = at;
   const auto generation = ++generation_;
   timer_.expires_at(at);
-  timer_.async_wait([weak = weak_from_this(), generation](const std::error_code&) {
+  timer_.async_wait(pooled([weak = weak_from_this(), generation](const std::error_code&) {
     auto self = weak.lock();
     if (!self || generation != self->generation_) return;   // superseded or gone
     self->on_timer();
-  });
+  }));
 }
 
 void IoWatchdog::on_timer() {

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include <asio/awaitable.hpp>
+#include "net/pooled_awaitable.hpp"
 
 namespace httpxx::detail {
 
@@ -15,7 +15,7 @@ class ResponseStream {
   // Appends the next raw (still content-encoded) bytes of the body to out. Returns false once
   // the body has ended (nothing appended then). Throws the public exception of the failure
   // (ReadTimeout, RemoteProtocolError, ReadError...).
-  virtual asio::awaitable<bool> read_some(std::string& out) = 0;
+  virtual Awaitable<bool> read_some(std::string& out) = 0;
   // Appends the body bytes that have already arrived, without waiting (possibly none), and
   // returns whether the body has ended. A small body usually arrives with its head: it is read
   // here without a coroutine for each layer. Throws as read_some does.

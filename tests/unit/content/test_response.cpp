@@ -38,7 +38,7 @@ class FakeStream final : public detail::ResponseStream {
     return ended;
   }
 
-  asio::awaitable<bool> read_some(std::string& out) override {
+  detail::Awaitable<bool> read_some(std::string& out) override {
     ++suspending_reads;
     co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     if (closed) throw ReadError("read from a closed stream");

@@ -26,6 +26,7 @@
 #include "httpxx/errors.hpp"
 #include "transport/connection_pool.hpp"
 
+using httpxx::detail::Awaitable;
 using httpxx::detail::Connection;
 using httpxx::detail::ConnectionPool;
 using httpxx::detail::PoolLease;
@@ -40,9 +41,9 @@ class FakeConnection final : public Connection {
  public:
   explicit FakeConnection(bool multiplexed = false) : multiplexed_(multiplexed) {}
 
-  asio::awaitable<void> send(httpxx::Request&, const httpxx::detail::RequestRoute&,
-                             const httpxx::detail::RequestDeadlines&, PoolLease lease,
-                             std::optional<httpxx::Response>& response) override {
+  Awaitable<void> send(httpxx::Request&, const httpxx::detail::RequestRoute&,
+                       const httpxx::detail::RequestDeadlines&, PoolLease lease,
+                       std::optional<httpxx::Response>& response) override {
     used_ = true;
     lease.release(reusable_);
     response.emplace(200);

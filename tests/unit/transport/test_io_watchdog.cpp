@@ -23,8 +23,8 @@ namespace {
 class WatchedStream final : public ByteStream {
  public:
   explicit WatchedStream(asio::io_context& io) : executor_(io.get_executor()) {}
-  asio::awaitable<std::size_t> read_some(asio::mutable_buffer, std::error_code&) override { co_return 0; }
-  asio::awaitable<void> write_all(std::span<const asio::const_buffer>, std::error_code&) override { co_return; }
+  Awaitable<std::size_t> read_some(asio::mutable_buffer, std::error_code&) override { co_return 0; }
+  Awaitable<void> write_all(std::span<const asio::const_buffer>, std::error_code&) override { co_return; }
   void cancel() noexcept override { ++cancels; }
   void close() noexcept override {}
   bool is_reusable() noexcept override { return true; }
