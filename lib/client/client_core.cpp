@@ -6,6 +6,7 @@
 
 #include "client/client_policy.hpp"
 #include "httpxx/errors.hpp"
+#include "net/frame_pool.hpp"
 
 namespace httpxx::detail {
 
@@ -108,7 +109,7 @@ Request ClientCore::build_request(std::string_view method, const URL& url, Reque
 
 Awaitable<Response> ClientCore::send(Request request, SendOptions options) {
   // Shared from here on: each response refers to the request that produced it, without a copy.
-  return send_all(shared_from_this(), std::make_shared<Request>(std::move(request)), std::move(options));
+  return send_all(shared_from_this(), frame_pool::make_shared<Request>(std::move(request)), std::move(options));
 }
 
 // Each request and response is held by a pointer or declared where it is produced, so that

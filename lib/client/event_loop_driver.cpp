@@ -26,12 +26,6 @@ void EventLoopDriver::check_not_on_loop() {
   }
 }
 
-void EventLoopDriver::launch(Awaitable<asio::detail::awaitable_thread_entry_point> entry) {
-  asio::detail::awaitable_handler<asio::any_io_executor, void>(std::move(entry), context_.get_executor(),
-                                                               asio::cancellation_slot(), asio::cancellation_state())
-      .launch();
-}
-
 void EventLoopDriver::complete(std::atomic<bool>& done) {
   {
     std::lock_guard lock(mutex_);

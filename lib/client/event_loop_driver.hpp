@@ -10,10 +10,9 @@
 #include <variant>
 
 #include <asio/io_context.hpp>
-#include <asio/post.hpp>
 
 #include "client/blocking_driver.hpp"
-#include "net/pooled_awaitable.hpp"
+#include "net/pooled_spawn.hpp"
 
 namespace httpxx::detail {
 
@@ -36,29 +35,11 @@ class EventLoopDriver final : public BlockingDriver {
 
  private:
   void check_not_on_loop();
-  // The bottom frame of a call's thread of execution, in place of co_spawn's: it moves onto the
-  // loop, awaits op, and leaves op's result or exception in the caller's storage (a result is
-  // moved once, out of op's frame). Its frame and the operation that moves it onto the loop
-  // come from the frame pool. co_spawn's entry point, its move onto the loop and a frame to
-  // store the result were allocated anew on each call: each run of the loop starts Asio's own
-  // cache empty.
+  // The bottom frame of a call's thread of execution, in place of co_spawn's (net/pooled_spawn.hpp):
+  // it moves onto the loop, awaits op, and leaves op's result or exception in the caller's
+  // storage (a result is moved once, out of op's frame).
   template <class T, class Result>
-  Awaitable<asio::detail::awaitable_thread_entry_point> run_call(asio::awaitable<T> op, Result& result,
-                                                                 std::exception_ptr& error, std::atomic<bool>& done);
-  // Resumes the awaiting coroutine on the loop. The hand-over is posted with the loop's own
-  // executor and the pool's allocator: dispatched through the coroutine's polymorphic executor,
-  // Asio would allocate it again for each call.
-  auto onto_loop() {
-    return asio::async_initiate<const UsePooled, void()>(
-        [this](auto handler) {
-          asio::post(context_.get_executor(),
-                     pooled([handler = std::move(handler)]() mutable { std::move(handler)(); }));
-        },
-        use_pooled);
-  }
-  // Starts entry as a thread of execution on this loop. It runs on the calling thread up to its
-  // first suspension, the move onto the loop.
-  void launch(Awaitable<asio::detail::awaitable_thread_entry_point> entry);
+  EntryPoint run_call(asio::awaitable<T> op, Result& result, std::exception_ptr& error, std::atomic<bool>& done);
   // Sets done and wakes the threads waiting in drive().
   void complete(std::atomic<bool>& done);
   // Drives the loop, or waits for the thread driving it, until done is set.
@@ -76,17 +57,16 @@ T EventLoopDriver::call(asio::awaitable<T> op) {
   std::atomic<bool> done = false;
   std::exception_ptr error;
   std::optional<std::conditional_t<std::is_void_v<T>, std::monostate, T>> result;
-  launch(run_call(std::move(op), result, error, done));
+  launch(context_.get_executor(), run_call(std::move(op), result, error, done));
   drive(done);
   if (error) std::rethrow_exception(error);
   if constexpr (!std::is_void_v<T>) return std::move(*result);
 }
 
 template <class T, class Result>
-Awaitable<asio::detail::awaitable_thread_entry_point> EventLoopDriver::run_call(asio::awaitable<T> op, Result& result,
-                                                                                std::exception_ptr& error,
-                                                                                std::atomic<bool>& done) {
-  co_await onto_loop();
+EntryPoint EventLoopDriver::run_call(asio::awaitable<T> op, Result& result, std::exception_ptr& error,
+                                     std::atomic<bool>& done) {
+  co_await post_to(context_.get_executor());   // onto the loop, from the calling thread
   try {
     if constexpr (std::is_void_v<T>) {
       co_await std::move(op);

@@ -10,6 +10,7 @@
 #include "httpxx/errors.hpp"
 #include "models/charset.hpp"
 #include "models/status_codes.hpp"
+#include "net/frame_pool.hpp"
 #include "net/pooled_awaitable.hpp"
 #include "transport/response_stream.hpp"
 
@@ -165,7 +166,7 @@ void Response::set_stream(std::shared_ptr<detail::ResponseStream> stream) {
 
 detail::BodyReader& Response::body_reader() {
   if (!reader_) {
-    reader_ = std::make_shared<detail::BodyReader>(
+    reader_ = detail::frame_pool::make_shared<detail::BodyReader>(
         stream_, detail::make_decoder(content_encoding(headers_), max_decoded_size_), num_bytes_downloaded_);
   }
   return *reader_;
@@ -236,7 +237,8 @@ bool Response::read_buffered(std::string& out) {
       // straight from the stream, and a reader is made only if the rest must be awaited.
       auto decoder = detail::make_decoder(content_encoding(headers_), max_decoded_size_);
       if (decoder) {
-        reader_ = std::make_shared<detail::BodyReader>(stream_, std::move(decoder), num_bytes_downloaded_);
+        reader_ =
+            detail::frame_pool::make_shared<detail::BodyReader>(stream_, std::move(decoder), num_bytes_downloaded_);
       }
     }
     if (reader_) {

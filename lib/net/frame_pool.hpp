@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <new>
+#include <utility>
 
 namespace httpxx::detail::frame_pool {
 
@@ -34,5 +36,12 @@ struct Allocator {
     return true;
   }
 };
+
+// An object made for each request and shared (the request a response refers to, a body stream),
+// with its control block, from the pool.
+template <class T, class... Args>
+std::shared_ptr<T> make_shared(Args&&... args) {
+  return std::allocate_shared<T>(Allocator<T>(), std::forward<Args>(args)...);
+}
 
 }  // namespace httpxx::detail::frame_pool

@@ -10,6 +10,7 @@
 #include "codec/h1/request_writer.hpp"
 #include "content/request_body.hpp"
 #include "httpxx/errors.hpp"
+#include "net/frame_pool.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/http11_body_stream.hpp"
 #include "transport/http_proxy.hpp"
@@ -292,7 +293,7 @@ Awaitable<void> Http11Connection::send(Request& request, const RequestRoute& rou
   response.emplace(head.status_code, std::move(head.headers));
   response->set_http_version(std::string(http_version_));
   response->set_reason_phrase(std::move(head.reason));
-  response->set_stream(std::make_shared<Http11BodyStream>(shared_from_this(), std::move(lease), deadlines));
+  response->set_stream(frame_pool::make_shared<Http11BodyStream>(shared_from_this(), std::move(lease), deadlines));
 }
 
 void Http11Connection::read_buffered_body(std::string& out, bool& finished) {

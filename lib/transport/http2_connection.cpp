@@ -4,15 +4,15 @@
 #include <array>
 
 #include <asio/buffer.hpp>
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
 
 #include "codec/h2/error.hpp"
 #include "content/request_body.hpp"
 #include "httpxx/errors.hpp"
+#include "net/frame_pool.hpp"
 #include "net/pooled_awaitable.hpp"
+#include "net/pooled_spawn.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/http2_body_stream.hpp"
 #include "transport/transport_errors.hpp"
@@ -67,10 +67,7 @@ Http2Connection::Http2Connection(std::shared_ptr<ByteStream> stream, std::string
 
 void Http2Connection::start() {
   flush();   // the preface, SETTINGS and the connection WINDOW_UPDATE
-  // The loop is spawned as an asio::awaitable: co_spawn takes a function returning one.
-  asio::co_spawn(
-      stream_->get_executor(), [self = shared_from_this()]() -> asio::awaitable<void> { return self->read_loop(); },
-      asio::detached);
+  spawn_detached(stream_->get_executor(), read_loop(shared_from_this()));
 }
 
 bool Http2Connection::has_capacity() const noexcept {
@@ -106,12 +103,10 @@ void Http2Connection::flush() {
   // Most reads queue nothing to send (a WINDOW_UPDATE only after half a window): no writer then.
   if (writing_ || closed_ || !session_.wants_write()) return;
   writing_ = true;
-  asio::co_spawn(
-      stream_->get_executor(), [self = shared_from_this()]() -> asio::awaitable<void> { return self->write_loop(); },
-      asio::detached);
+  spawn_detached(stream_->get_executor(), write_loop(shared_from_this()));
 }
 
-Awaitable<void> Http2Connection::write_loop() {
+Awaitable<void> Http2Connection::write_loop(std::shared_ptr<Http2Connection> /*holder*/) {
   // Every frame pending goes out in one write; frames queued meanwhile go in the next.
   for (;;) {
     write_buffer_.clear();
@@ -137,8 +132,7 @@ Awaitable<void> Http2Connection::write_loop() {
   writing_ = false;
 }
 
-Awaitable<void> Http2Connection::read_loop() {
-  auto self = shared_from_this();
+Awaitable<void> Http2Connection::read_loop(std::shared_ptr<Http2Connection> /*holder*/) {
   for (;;) {
     std::error_code ec;
     const auto n = co_await stream_->read_some(asio::buffer(read_buffer_.get(), read_buffer_size), ec);
@@ -401,7 +395,7 @@ Awaitable<void> Http2Connection::send(Request& request, const RequestRoute&, con
     throw LocalProtocolError("cannot send the request over HTTP/2: " + submitted.error.message());
   }
   ++streams_opened_;
-  auto state = std::make_shared<StreamState>(stream_->get_executor());
+  auto state = frame_pool::make_shared<StreamState>(stream_->get_executor());
   state->id = submitted.stream_id;
   streams_.insert(state->id, state);
   if (body) {
@@ -432,7 +426,7 @@ Awaitable<void> Http2Connection::send(Request& request, const RequestRoute&, con
 
   response.emplace(state->status, std::move(state->headers));
   response->set_http_version("HTTP/2");
-  response->set_stream(std::make_shared<Http2BodyStream>(self, state, std::move(lease), deadlines));
+  response->set_stream(frame_pool::make_shared<Http2BodyStream>(self, state, std::move(lease), deadlines));
 }
 
 void Http2Connection::read_buffered_body(StreamState& stream, std::string& out, bool& finished) {

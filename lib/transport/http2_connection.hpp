@@ -53,8 +53,10 @@ class Http2Connection final : public Connection, public std::enable_shared_from_
   const std::string& peer() const noexcept { return peer_; }
 
  private:
-  Awaitable<void> read_loop();
-  Awaitable<void> write_loop();
+  // The connection's reader and writer. The pointer given holds the connection while they run
+  // (a coroutine keeps its parameters).
+  Awaitable<void> read_loop(std::shared_ptr<Http2Connection> holder);
+  Awaitable<void> write_loop(std::shared_ptr<Http2Connection> holder);
   void flush();
   void close_now() noexcept;
   void handle_events();

@@ -19,9 +19,12 @@
 #include <asio/use_awaitable.hpp>
 
 #include "net/pooled_awaitable.hpp"
+#include "net/pooled_spawn.hpp"
 #include "net_test_support.hpp"
 
 using httpxx::detail::Awaitable;
+using httpxx::detail::running_in;
+using httpxx::detail::spawn_detached;
 using httpxx::detail::use_pooled;
 using httpxx::test::run;
 using namespace std::chrono_literals;
@@ -38,6 +41,14 @@ Awaitable<std::string> pooled_sum() {
   const int doubled = co_await asio_double(10);
   const int answer = co_await pooled_answer();
   co_return std::to_string(doubled + answer);
+}
+
+// Records whether it ran on its executor's thread, then throws if asked to.
+asio::awaitable<void> record(bool& ran, bool& on_executor, bool fail) {
+  on_executor = running_in(co_await asio::this_coro::executor);
+  ran = true;
+  if (fail) throw std::runtime_error("dropped");
+  co_return;
 }
 
 Awaitable<void> pooled_throw() {
@@ -128,4 +139,29 @@ TEST_CASE("cancelling the awaiting coroutine cancels the pooled operation") {
     if (winner == 0) long_wait = std::get<0>(result);
   }(), std::chrono::seconds(10));
   CHECK(winner == 1);
+}
+
+TEST_CASE("a detached thread started off its executor's thread runs on it, and its failure is dropped") {
+  asio::io_context io;
+  bool ran = false, on_executor = false, failed_ran = false, failed_on_executor = false;
+  spawn_detached(io.get_executor(), record(ran, on_executor, false));
+  spawn_detached(io.get_executor(), record(failed_ran, failed_on_executor, true));
+  CHECK(!ran);   // not before the loop runs it
+  io.run();      // the exception of the second does not escape the loop
+  CHECK(ran);
+  CHECK(on_executor);
+  CHECK(failed_ran);
+  CHECK(failed_on_executor);
+}
+
+TEST_CASE("a detached thread started on its executor's thread runs at once up to its first suspension") {
+  asio::io_context io;
+  bool ran = false, on_executor = false, ran_at_once = false;
+  run(io, [&]() -> asio::awaitable<void> {
+    spawn_detached(io.get_executor(), record(ran, on_executor, false));
+    ran_at_once = ran;
+    co_return;
+  }());
+  CHECK(ran_at_once);
+  CHECK(on_executor);
 }
