@@ -14,7 +14,6 @@
 
 #include <coroutine>
 #include <cstddef>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -62,6 +61,9 @@ class PooledFrame : public asio::detail::awaitable_frame<T, asio::any_io_executo
       asio::awaitable<U, asio::any_io_executor> awaited;
       bool await_ready() const noexcept { return false; }
       void await_suspend(std::coroutine_handle<PooledFrame> caller) {
+        // Asio uses the handle only to reach the promise, which the handle of either type finds
+        // at the same place: this class adds no member to Asio's frame.
+        static_assert(sizeof(PooledFrame) == sizeof(Base) && alignof(PooledFrame) == alignof(Base));
         awaited.await_suspend(std::coroutine_handle<Base>::from_promise(caller.promise()));
       }
       U await_resume() { return awaited.await_resume(); }
