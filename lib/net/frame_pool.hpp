@@ -28,7 +28,8 @@ struct Allocator {
 
   T* allocate(std::size_t n) {
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "the pool aligns as operator new does");
-    return static_cast<T*>(frame_pool::allocate(n * sizeof(T))); }
+    return static_cast<T*>(frame_pool::allocate(n * sizeof(T)));
+  }
   void deallocate(T* p, std::size_t n) noexcept { frame_pool::deallocate(p, n * sizeof(T)); }
 
   template <class U>

@@ -1,10 +1,9 @@
 #include "transport/io_watchdog.hpp"
 
 #include <asio/dispatch.hpp>
-#include <asio/io_context.hpp>
 
 #include "net/byte_stream.hpp"
-#include "net/pooled_awaitable.hpp"
+#include "net/pooled_spawn.hpp"
 #include "transport/driven_event_loop.hpp"
 
 namespace httpxx::detail {
@@ -27,7 +26,7 @@ void IoWatchdog::release_when_idle() noexcept {
   // there. Asio's dispatch would run it inline too, but through the polymorphic executor it
   // allocates the function first.
   const auto executor = timer_.get_executor();
-  if (const auto* loop = executor.target<asio::io_context::executor_type>(); loop && loop->running_in_this_thread()) {
+  if (running_in(executor)) {
     if (deadline_ == Clock::time_point::max()) drop_wait();
     return;
   }
