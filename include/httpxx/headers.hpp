@@ -20,6 +20,12 @@ class Headers {
   using const_iterator = std::vector<value_type>::const_iterator;
 
   Headers() = default;
+  // Destroyed fields leave their storage to the thread's next headers (lib/models/spare_storage).
+  ~Headers();
+  Headers(const Headers& other);
+  Headers(Headers&& other) noexcept = default;
+  Headers& operator=(const Headers& other);
+  Headers& operator=(Headers&& other) noexcept;
   Headers(std::initializer_list<value_type> items);
 
   std::optional<std::string> get(std::string_view name) const;   // values joined with ", "
@@ -32,7 +38,7 @@ class Headers {
   std::size_t size() const noexcept { return items_.size(); }
   bool empty() const noexcept { return items_.empty(); }
   void clear() noexcept { items_.clear(); }
-  void reserve(std::size_t n) { items_.reserve(n); }
+  void reserve(std::size_t n);
 
   // The first value of name without copying (nullptr when absent); for hot paths.
   const std::string* find(std::string_view name) const noexcept;

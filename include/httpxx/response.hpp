@@ -106,6 +106,13 @@ class Response {
   // An empty response (status 0), so that a Response can be a coroutine's result through
   // asio::use_future or wait in a std::optional-free variable.
   Response() : Response(0) {}
+  // A destroyed response leaves its body's storage to the thread's next one
+  // (lib/models/spare_storage).
+  ~Response();
+  Response(const Response&) = default;
+  Response(Response&&) = default;
+  Response& operator=(const Response&) = default;
+  Response& operator=(Response&&) = default;
 
   int status_code() const noexcept { return status_code_; }
   std::string_view reason_phrase() const noexcept;          // the server's, or the standard one

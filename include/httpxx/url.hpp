@@ -16,6 +16,12 @@ namespace httpxx {
 class URL {
  public:
   explicit URL(std::string_view input);                 // absolute; throws InvalidURL naming the reason
+  // A destroyed URL leaves its storage to the thread's next one (lib/models/spare_storage).
+  ~URL();
+  URL(const URL&) = default;
+  URL(URL&&) noexcept = default;
+  URL& operator=(const URL&) = default;
+  URL& operator=(URL&&) noexcept = default;
   URL join(std::string_view input) const;               // parse input with this URL as the base
 
   std::string_view href() const noexcept { return href_; }

@@ -5,6 +5,7 @@
 
 #include "httpxx/errors.hpp"
 #include "models/field_value.hpp"
+#include "models/spare_storage.hpp"
 #include "models/token.hpp"
 
 namespace httpxx {
@@ -36,6 +37,34 @@ void normalize_value(std::string_view name, std::string& value) {
 }
 
 }  // namespace
+
+Headers::~Headers() { detail::spare_storage::give_back(items_); }
+
+Headers::Headers(const Headers& other) : items_(detail::spare_storage::fields_with_room(other.items_.size())) {
+  for (const auto& [name, value] : other.items_) emplace_unchecked(name, value);
+}
+
+Headers& Headers::operator=(const Headers& other) {
+  if (&other != this) *this = Headers(other);
+  return *this;
+}
+
+Headers& Headers::operator=(Headers&& other) noexcept {
+  detail::spare_storage::give_back(items_);
+  items_ = std::move(other.items_);
+  return *this;
+}
+
+void Headers::reserve(std::size_t n) {
+  if (items_.capacity() >= n) return;
+  if (!items_.empty()) {
+    items_.reserve(n);
+    return;
+  }
+  // An empty set, as a codec or a client starts each message's: room from the thread's spare.
+  detail::spare_storage::give_back(items_);
+  items_ = detail::spare_storage::fields_with_room(n);
+}
 
 Headers::Headers(std::initializer_list<value_type> items) {
   items_.reserve(items.size());
@@ -109,7 +138,8 @@ void Headers::add_unchecked(std::string name, std::string value) {
 }
 
 void Headers::emplace_unchecked(std::string_view name, std::string_view value) {
-  items_.emplace_back(std::piecewise_construct, std::forward_as_tuple(name), std::forward_as_tuple(value));
+  using detail::spare_storage::CopyOf;
+  items_.emplace_back(std::piecewise_construct, std::forward_as_tuple(CopyOf{name}), std::forward_as_tuple(CopyOf{value}));
 }
 
 std::size_t Headers::remove(std::string_view name) {
@@ -134,7 +164,8 @@ void Headers::update(const Headers& other) {
   if (!items_.empty()) {   // a client's headers are copied into an empty set for each request
     for (const auto& [name, value] : other.items_) remove(name);
   }
-  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  reserve(items_.size() + other.items_.size());
+  for (const auto& [name, value] : other.items_) emplace_unchecked(name, value);
 }
 
 bool operator==(const Headers& a, const Headers& b) {

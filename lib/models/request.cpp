@@ -6,6 +6,7 @@
 
 #include "content/request_body.hpp"
 #include "httpxx/errors.hpp"
+#include "models/spare_storage.hpp"
 #include "models/token.hpp"
 
 namespace httpxx {
@@ -130,7 +131,7 @@ Request::Request(std::string method, URL url, RequestOptions options)
     headers_.prepend_unchecked("Content-Length", "0");
   }
   // The URL's host is already validated: it cannot carry CR or LF.
-  if (!present.host && !url_.host().empty()) headers_.prepend_unchecked("Host", std::string(url_.netloc()));
+  if (!present.host && !url_.host().empty()) headers_.prepend_unchecked("Host", detail::spare_storage::copy_of(url_.netloc()));
   if (body_ && !caller_framed) set_length_headers(headers_, *body_);
   if (!content_type.empty() && !present.content_type) headers_.add("Content-Type", std::move(content_type));
 }

@@ -9,6 +9,7 @@
 #include "content/decoder.hpp"
 #include "httpxx/errors.hpp"
 #include "models/charset.hpp"
+#include "models/spare_storage.hpp"
 #include "models/status_codes.hpp"
 #include "net/frame_pool.hpp"
 #include "net/pooled_awaitable.hpp"
@@ -80,6 +81,8 @@ Response::Response(int status_code, Headers headers, std::string content)
     content_ = std::move(content);
   }
 }
+
+Response::~Response() { detail::spare_storage::give_back(content_); }
 
 std::string_view Response::reason_phrase() const noexcept {
   if (!reason_phrase_.empty()) return reason_phrase_;

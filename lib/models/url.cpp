@@ -3,6 +3,7 @@
 #include <string>
 
 #include "httpxx/errors.hpp"
+#include "models/spare_storage.hpp"
 #include "models/url_canonical.hpp"
 #include "models/url_parser.hpp"
 
@@ -14,9 +15,9 @@ struct UrlBuilder {
   static URL build(const detail::UrlRecord& record) {
     URL url;
     std::string& href = url.href_;
-    href.reserve(record.scheme.size() + record.username.size() + record.password.size() +
-                 record.host.size() + record.path.size() + record.query.size() +
-                 record.fragment.size() + 16);
+    href = detail::spare_storage::string_with_room(
+        record.scheme.size() + record.username.size() + record.password.size() + record.host.size() +
+        record.path.size() + record.query.size() + record.fragment.size() + 16);
     const auto here = [&href] { return static_cast<std::uint32_t>(href.size()); };
     href.append(record.scheme);
     url.scheme_end_ = here();
@@ -67,7 +68,7 @@ struct UrlBuilder {
   static URL adopt(std::string_view input, const detail::CanonicalLayout& layout) {
     static_assert(detail::CanonicalLayout::npos == URL::npos);
     URL url;
-    url.href_ = input;
+    url.href_ = detail::spare_storage::copy_of(input);
     url.scheme_end_ = layout.scheme_end;
     url.username_start_ = url.username_end_ = url.password_start_ = url.password_end_ = layout.host_start;
     url.host_start_ = layout.host_start;
@@ -127,6 +128,8 @@ URL parse_or_throw(std::string_view input, const detail::UrlRecord* base) {
 }  // namespace
 
 URL::URL(std::string_view input) : URL(parse_or_throw(input, nullptr)) {}
+
+URL::~URL() { detail::spare_storage::give_back(href_); }
 
 URL URL::join(std::string_view input) const {
   const detail::UrlRecord base = UrlBuilder::record(*this);

@@ -10,6 +10,7 @@
 #include "codec/h1/request_writer.hpp"
 #include "content/request_body.hpp"
 #include "httpxx/errors.hpp"
+#include "models/spare_storage.hpp"
 #include "net/frame_pool.hpp"
 #include "transport/connection_pool.hpp"
 #include "transport/http11_body_stream.hpp"
@@ -296,12 +297,21 @@ Awaitable<void> Http11Connection::send(Request& request, const RequestRoute& rou
   response->set_stream(frame_pool::make_shared<Http11BodyStream>(shared_from_this(), std::move(lease), deadlines));
 }
 
+std::string Http11Connection::body_storage(std::size_t arrived) const {
+  std::uint64_t room = arrived;
+  if (const auto length = parser_.content_length(); length && *length > body_received_) {
+    room = std::max<std::uint64_t>(room, std::min<std::uint64_t>(*length - body_received_, spare_storage::max_kept_room));
+  }
+  return spare_storage::string_with_room(static_cast<std::size_t>(room));
+}
+
 void Http11Connection::read_buffered_body(std::string& out, bool& finished) {
   finished = !busy_;                     // the message may have ended together with its head
   while (!finished && read_begin_ < read_end_) {
     auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
     read_begin_ += result.consumed;
     for (auto span : body_spans_) {
+      if (out.empty() && out.capacity() <= spare_storage::in_place_capacity) out = body_storage(span.size());
       out.append(span);
       body_received_ += span.size();
     }

@@ -46,6 +46,10 @@ class Http11Connection final : public Connection,
   const std::string& peer() const noexcept { return peer_; }
 
  private:
+  // Storage for the first of a body's bytes (arrived of them at hand), from the thread's spare:
+  // room for the whole of a body of known length, up to the largest storage kept there (a
+  // length the server claims is not trusted with more).
+  std::string body_storage(std::size_t arrived) const;
   // Writes what the socket takes at once (no event-loop round trip, no timer) and drops it from
   // the front of buffers; true when nothing is left to send. The rest goes to write(), which
   // also sends what the stream took but still holds (TLS records the socket did not take).

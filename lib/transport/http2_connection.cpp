@@ -10,6 +10,7 @@
 #include "codec/h2/error.hpp"
 #include "content/request_body.hpp"
 #include "httpxx/errors.hpp"
+#include "models/spare_storage.hpp"
 #include "net/frame_pool.hpp"
 #include "net/pooled_awaitable.hpp"
 #include "net/pooled_spawn.hpp"
@@ -204,6 +205,11 @@ void Http2Connection::handle_events() {
         notify(stream);
         break;
       case Kind::data:
+        // The body's first bytes go into storage from the thread's spare, which the response
+        // takes over whole (read_buffered_body) and gives back when destroyed.
+        if (stream.body.empty() && stream.body.capacity() <= spare_storage::in_place_capacity) {
+          stream.body = spare_storage::string_with_room(event.data.size());
+        }
         stream.body.append(event.data);
         if (event.end_stream) stream.ended = true;
         notify(stream);

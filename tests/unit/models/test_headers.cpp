@@ -151,3 +151,49 @@ TEST_CASE("equality compares names case-insensitively and values exactly, in ord
   CHECK_FALSE(Headers{{"A", "x"}} == Headers{{"A", "X"}});
   CHECK_FALSE(Headers{{"A", "1"}} == Headers{});
 }
+
+TEST_CASE("fields removed are gone from every view, and the order of the others stays") {
+  Headers headers;
+  headers.add("Accept", "*/*");
+  headers.add("Date", "Sat, 21 Nov 2026 10:00:00 GMT");
+  headers.add("Connection", "keep-alive");
+  headers.add("X-Trace", "a long value that does not fit in place");
+  headers.add("X-Trace", "another long value that does not fit");
+  CHECK(headers.remove("x-trace") == 2);
+  CHECK(headers.size() == 3);
+  CHECK(std::distance(headers.begin(), headers.end()) == 3);
+  CHECK_FALSE(headers.contains("X-Trace"));
+  CHECK_FALSE(headers.get("X-Trace"));
+  CHECK(headers.get_list("X-Trace").empty());
+  CHECK(headers ==
+        Headers{{"Accept", "*/*"}, {"Date", "Sat, 21 Nov 2026 10:00:00 GMT"}, {"Connection", "keep-alive"}});
+  const Headers copy = headers;
+  CHECK(copy.size() == 3);
+  CHECK(copy == headers);
+  headers.emplace_unchecked("X-Next", "a value built where a removed one was");
+  const std::string* next = headers.find("X-Next");
+  REQUIRE(next != nullptr);
+  CHECK(*next == "a value built where a removed one was");
+  const std::vector<std::string> names = {"Accept", "Date", "Connection", "X-Next"};
+  std::vector<std::string> seen;
+  for (const auto& [name, value] : headers) seen.push_back(name);
+  CHECK(seen == names);
+
+  // set() keeps the first field of the name in place and retires the rest, in order.
+  headers.add("Accept", "text/html");
+  headers.set("accept", "application/json");
+  seen.clear();
+  for (const auto& [name, value] : headers) seen.push_back(name + "=" + value);
+  CHECK(seen == std::vector<std::string>{"accept=application/json", "Date=Sat, 21 Nov 2026 10:00:00 GMT",
+                                         "Connection=keep-alive", "X-Next=a value built where a removed one was"});
+  headers.prepend("Host", "example.org");
+  CHECK(headers.begin()->first == "Host");
+  CHECK(headers.size() == 5);
+  headers.clear();
+  CHECK(headers.empty());
+  CHECK(headers.begin() == headers.end());
+  CHECK_FALSE(headers.contains("Host"));
+  headers.add("Host", "example.com");
+  CHECK(headers.size() == 1);
+  CHECK(*headers.get("host") == "example.com");
+}

@@ -1,0 +1,162 @@
+#include "models/spare_storage.hpp"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+
+namespace httpxx::detail::spare_storage {
+
+namespace {
+
+// Strings are kept by the room they certainly have: class c holds those of capacity 2^c - 1 up
+// to 2^(c+1) - 2, each with room for any n of bit_width(n) <= c. A string made here for n gets
+// 2^c - 1 exactly, so that it serves every later n of its class: the Date values of two
+// responses differ by a byte or two, and a body of 1,024 bytes fits the storage of one of 1,030.
+constexpr unsigned min_class = 5;    // 31 bytes: the least a string that allocates is given here
+constexpr unsigned max_class = 14;   // max_kept_room: larger bodies are not kept
+static_assert((std::size_t{1} << max_class) - 1 == max_kept_room);
+constexpr std::size_t max_slots = 16;
+
+// What one thread keeps: 16 strings of each class up to 2 KiB, fewer above, so that it keeps
+// under 192 KiB of strings however its responses are sized (and 32 KiB of field vectors).
+constexpr std::size_t slots_of(unsigned size_class) noexcept {
+  return size_class <= 10 ? max_slots : max_slots >> (size_class - 10);
+}
+
+unsigned class_of_capacity(std::size_t capacity) noexcept {
+  return static_cast<unsigned>(std::bit_width(capacity + 1)) - 1;
+}
+
+unsigned class_for_room(std::size_t n) noexcept { return static_cast<unsigned>(std::bit_width(n)); }
+
+// Field vectors are few (a request's and a response's each) and kept empty, their fields'
+// strings kept as strings, up to this many fields of room.
+constexpr std::size_t field_vector_slots = 8;
+constexpr std::size_t max_kept_fields = 64;
+
+struct Spare {
+  struct StringClass {
+    std::array<std::string, max_slots> slots;
+    std::size_t count = 0;
+  };
+  std::array<StringClass, max_class - min_class + 1> strings;
+  std::array<Fields, field_vector_slots> fields;
+  std::size_t field_count = 0;
+};
+
+// Per thread, so that no lock is taken. A thread keeps storage only once it takes some: one that
+// only destroys responses (made on another) frees their storage as before. The pointer is
+// trivially destructible, so it stays usable while the thread's other objects are destroyed;
+// SpareOwner frees what it holds at thread exit, after which nothing more is kept.
+// Initial-exec: the pointer is found at a fixed offset from the thread pointer rather than by a
+// call to __tls_get_addr, a tenth of a request's allocator work; 9 bytes of static TLS.
+[[gnu::tls_model("initial-exec")]] thread_local constinit Spare* spare = nullptr;
+[[gnu::tls_model("initial-exec")]] thread_local constinit bool closed = false;
+
+struct SpareOwner {
+  ~SpareOwner() {
+    delete spare;
+    spare = nullptr;
+    closed = true;
+  }
+};
+thread_local SpareOwner spare_owner;
+
+inline Spare* taking_spare() {
+  if (spare == nullptr && !closed) [[unlikely]] {
+    static_cast<void>(&spare_owner);   // constructed first, to free the storage at thread exit
+    spare = new Spare;
+  }
+  return spare;
+}
+
+}  // namespace
+
+std::string string_with_room(std::size_t n) {
+  if (n <= in_place_capacity) return {};
+  const unsigned size_class = class_for_room(n);
+  if (size_class <= max_class) {
+    if (Spare* const kept = taking_spare()) {
+      // The class asked for, else the next: storage at most four times the room needed.
+      for (unsigned c = size_class; c <= std::min(size_class + 1, max_class); ++c) {
+        auto& strings = kept->strings[c - min_class];
+        if (strings.count == 0) continue;
+        std::string& kept_string = strings.slots[--strings.count];
+        kept_string.clear();
+        return std::move(kept_string);
+      }
+    }
+    n = (std::size_t{1} << size_class) - 1;
+  }
+  std::string s;
+  s.reserve(n);
+  return s;
+}
+
+std::string spare_copy(std::string_view s) {
+  std::string copy = string_with_room(s.size());
+  copy.append(s);
+  return copy;
+}
+
+namespace {
+
+void keep(Spare& kept, std::string& s) noexcept {
+  if (s.capacity() <= in_place_capacity) return;
+  const unsigned size_class = class_of_capacity(s.capacity());
+  if (size_class < min_class || size_class > max_class) return;
+  auto& strings = kept.strings[size_class - min_class];
+  if (strings.count == slots_of(size_class)) return;
+  strings.slots[strings.count++] = std::move(s);
+}
+
+}  // namespace
+
+void give_back_storage(std::string& s) noexcept {
+  if (spare != nullptr) keep(*spare, s);
+}
+
+Fields fields_with_room(std::size_t n) {
+  Fields fields;
+  if (Spare* const kept = taking_spare()) {
+    // The smallest that fits, so that a request's few fields do not take a response's vector.
+    std::size_t best = kept->field_count;
+    for (std::size_t i = 0; i < kept->field_count; ++i) {
+      const auto room = kept->fields[i].capacity();
+      if (room >= n && (best == kept->field_count || room < kept->fields[best].capacity())) best = i;
+    }
+    if (best != kept->field_count) {
+      fields.swap(kept->fields[best]);
+      kept->fields[best].swap(kept->fields[--kept->field_count]);
+      return fields;
+    }
+  }
+  fields.reserve(n);
+  return fields;
+}
+
+void give_back_storage(Fields& fields) noexcept {
+  Spare* const kept = spare;
+  if (kept == nullptr) return;
+  for (auto& [name, value] : fields) {
+    keep(*kept, name);
+    keep(*kept, value);
+  }
+  fields.clear();
+  if (fields.capacity() > max_kept_fields || kept->field_count == field_vector_slots) return;
+  kept->fields[kept->field_count++].swap(fields);
+}
+
+std::size_t held_bytes() noexcept {
+  if (spare == nullptr) return 0;
+  std::size_t bytes = 0;
+  for (const auto& strings : spare->strings) {
+    for (std::size_t i = 0; i < strings.count; ++i) bytes += strings.slots[i].capacity() + 1;
+  }
+  for (std::size_t i = 0; i < spare->field_count; ++i) {
+    bytes += spare->fields[i].capacity() * sizeof(Fields::value_type);
+  }
+  return bytes;
+}
+
+}  // namespace httpxx::detail::spare_storage

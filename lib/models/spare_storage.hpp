@@ -1,0 +1,68 @@
+// The storage of the values the API hands over, kept per thread when they are destroyed and
+// reused for the next ones: a response's body and header fields, a request's URL and fields.
+// A caller that drops each response before sending the next, as the usual loop does, gives the
+// next response its storage back: a pooled request then takes nothing from the heap, the
+// reuse fasthttp's AcquireResponse/ReleaseResponse get by hand, here through the destructors.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace httpxx::detail::spare_storage {
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+// Strings this short hold their bytes in place, without storage to reuse.
+inline constexpr std::size_t in_place_capacity = 15;
+// The room of the largest strings made from the spare, for a body of up to 16 KiB. Storage of
+// up to twice as much is kept, as it has that room; larger storage is freed.
+inline constexpr std::size_t max_kept_room = 16383;
+
+// An empty string with room for at least n bytes, taken from storage given back on this thread
+// when some fits.
+std::string string_with_room(std::size_t n);
+
+// A copy of s made in storage given back (s does not fit in place).
+std::string spare_copy(std::string_view s);
+
+// A copy of s; in storage given back when s does not fit in place.
+inline std::string copy_of(std::string_view s) {
+  if (s.size() <= in_place_capacity) return std::string(s);
+  return spare_copy(s);
+}
+
+// Converts to copy_of(bytes): as an emplace's argument, the string is made in its place in the
+// container rather than moved there.
+struct CopyOf {
+  std::string_view bytes;
+  operator std::string() const { return copy_of(bytes); }
+};
+
+// Keeps s's storage for the thread's next strings, leaving s empty; or, when there is no room
+// or the thread takes none, leaves s as it is for its destructor to free.
+void give_back_storage(std::string& s) noexcept;
+
+inline void give_back(std::string& s) noexcept {
+  if (s.capacity() > in_place_capacity) give_back_storage(s);
+}
+
+// An empty vector with room for at least n fields, from vectors given back when one fits.
+Fields fields_with_room(std::size_t n);
+
+// Keeps the storage of the fields' strings, and of the vector when there is room, leaving fields
+// empty; or, when the thread keeps nothing, leaves fields as it is.
+void give_back_storage(Fields& fields) noexcept;
+
+// Inline: most headers destroyed were moved from, and have nothing to give.
+inline void give_back(Fields& fields) noexcept {
+  if (fields.capacity() != 0) give_back_storage(fields);
+}
+
+// The bytes of storage this thread keeps, for memory reports: at most some hundreds of KiB
+// however many responses it made.
+std::size_t held_bytes() noexcept;
+
+}  // namespace httpxx::detail::spare_storage

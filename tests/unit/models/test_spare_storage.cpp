@@ -1,0 +1,153 @@
+// The per-thread storage of destroyed API values, reused for the next ones
+// (lib/models/spare_storage.cpp), and the values that give to it and take from it.
+
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "httpxx/headers.hpp"
+#include "httpxx/url.hpp"
+#include "models/spare_storage.hpp"
+
+namespace spare = httpxx::detail::spare_storage;
+
+namespace {
+
+// Takes every string the thread keeps with room for n, so that a test starts from none.
+void drain_strings(std::size_t n) {
+  std::vector<std::string> taken;
+  for (int i = 0; i < 64; ++i) taken.push_back(spare::string_with_room(n));
+}   // destroyed without being given back: freed
+
+}  // namespace
+
+TEST_CASE("a string has at least the room asked for, however large") {
+  for (std::size_t n = 0; n < 40'000; n += n < 100 ? 1 : 97) {
+    const std::string s = spare::string_with_room(n);
+    CHECK(s.empty());
+    CHECK(s.capacity() >= n);
+  }
+}
+
+TEST_CASE("storage given back is the next taken for a string of its class, emptied") {
+  std::string date = spare::string_with_room(29);
+  date.assign("Sat, 21 Nov 2026 10:00:00 GMT");
+  const char* storage = date.data();
+  spare::give_back(date);
+  CHECK(date.empty());
+  // A value one byte shorter (or 2 longer) fits the same storage: strings made here have the
+  // whole room of their class.
+  std::string next = spare::string_with_room(28);
+  CHECK(next.data() == storage);
+  CHECK(next.empty());
+  CHECK(next.capacity() >= 31);
+}
+
+TEST_CASE("copy_of copies into storage given back, and short strings in place") {
+  std::string body = spare::string_with_room(1024);
+  body.assign(1024, 'x');
+  const char* storage = body.data();
+  spare::give_back(body);
+  const std::string copy = spare::copy_of(std::string(1030, 'y'));
+  CHECK(copy.data() == storage);
+  CHECK(copy == std::string(1030, 'y'));
+  const std::string short_copy = spare::copy_of("keep-alive");
+  CHECK(short_copy == "keep-alive");
+  CHECK(short_copy.capacity() == spare::in_place_capacity);
+}
+
+TEST_CASE("each class keeps a bounded number of strings; the rest are left to be freed") {
+  drain_strings(40);
+  std::vector<std::string> values;
+  for (int i = 0; i < 40; ++i) values.push_back(spare::string_with_room(40));
+  std::size_t kept = 0;
+  for (auto& value : values) {
+    value.assign(40, 'v');
+    spare::give_back(value);
+    kept += value.empty();
+  }
+  CHECK(kept == 16);
+  // Those not kept are as they were, their storage freed by their destructors (ASan checks).
+  CHECK(values.back() == std::string(40, 'v'));
+}
+
+TEST_CASE("strings larger than the largest class kept are left to be freed") {
+  // Storage of up to twice the largest room made here is kept (it serves that room); beyond, not.
+  const std::size_t size = 2 * (spare::max_kept_room + 1);
+  std::string large = spare::string_with_room(size);
+  large.assign(size, 'z');
+  spare::give_back(large);
+  CHECK(large.size() == size);
+}
+
+TEST_CASE("a field vector goes to the smallest request it fits, its strings kept apart") {
+  spare::Fields small = spare::fields_with_room(6);
+  spare::Fields large = spare::fields_with_room(16);
+  large.emplace_back("Content-Type", spare::copy_of("application/octet-stream"));
+  const char* value_storage = large.back().second.data();
+  const auto* small_storage = small.data();
+  const auto* large_storage = large.data();
+  spare::give_back(large);
+  spare::give_back(small);
+  CHECK(large.empty());
+  // The response's 16 fields take the larger vector although the smaller was given back last.
+  const spare::Fields response = spare::fields_with_room(16);
+  const spare::Fields request = spare::fields_with_room(6);
+  CHECK(response.data() == large_storage);
+  CHECK(request.data() == small_storage);
+  CHECK(response.empty());
+  CHECK(spare::string_with_room(24).data() == value_storage);
+}
+
+TEST_CASE("headers and URLs give their storage to the next ones") {
+  const char* fields = nullptr;
+  const char* date = nullptr;
+  {
+    httpxx::Headers received;
+    received.reserve(16);
+    received.emplace_unchecked("Date", "Sat, 21 Nov 2026 10:00:00 GMT");
+    fields = reinterpret_cast<const char*>(&*received.begin());
+    date = received.find("Date")->data();
+  }
+  httpxx::Headers next;
+  next.reserve(16);
+  next.emplace_unchecked("Date", "Sun, 22 Nov 2026 10:00:00 GMT");
+  CHECK(reinterpret_cast<const char*>(&*next.begin()) == fields);
+  CHECK(next.find("Date")->data() == date);
+  CHECK(*next.find("Date") == "Sun, 22 Nov 2026 10:00:00 GMT");
+
+  const httpxx::Headers copy = next;
+  CHECK(copy == next);
+
+  const char* href = nullptr;
+  {
+    const httpxx::URL url("http://127.0.0.1:8080/files/1k.bin");
+    href = url.href().data();
+  }
+  const httpxx::URL url("http://127.0.0.1:8080/files/2k.bin");
+  CHECK(url.href().data() == href);
+  CHECK(url.href() == "http://127.0.0.1:8080/files/2k.bin");
+  CHECK(url.path() == "/files/2k.bin");
+}
+
+TEST_CASE("a thread that never takes storage keeps none of what it destroys") {
+  std::string value = spare::string_with_room(100);
+  value.assign(100, 'a');
+  std::thread([&value] {
+    spare::give_back(value);
+    CHECK(value.size() == 100);   // left as it was, for its destructor to free
+  }).join();
+}
+
+TEST_CASE("storage given back on a thread that takes some is freed when that thread exits") {
+  std::string value = spare::string_with_room(300);
+  value.assign(300, 'b');
+  std::thread([&value] {
+    const std::string own = spare::string_with_room(300);   // this thread keeps storage from here on
+    spare::give_back(value);
+    CHECK(value.empty());   // kept by this thread, and freed as it exits (ASan reports a leak otherwise)
+  }).join();
+}
