@@ -25,6 +25,9 @@ exactly what reaches the client. Unless said otherwise a response keeps the conn
                          idle connection at once: a pooled connection that went stale.
   /slow-chunks?n=5&delay_ms=100
                          n chunks "chunk I\\n", delay_ms between them (server-side pacing).
+  /paced-body?size=12288&parts=3&delay_ms=20
+                         a body of size bytes ("abc...z" repeated) with its Content-Length, sent
+                         in parts, delay_ms between them (server-side pacing).
   /echo                  200 application/json: {"method", "target", "http_version", "headers"
                          ([[name, value], ...] in wire order, original case), "body" (UTF-8, with
                          U+FFFD for invalid bytes), "body_base64", "body_length"}. Request bodies
@@ -284,6 +287,26 @@ def handle_slow_chunks(conn, request, state):
     return request.keep_alive()
 
 
+def handle_paced_body(conn, request, state):
+    # A body of declared length sent in parts, each after a pause: the client meets it in
+    # several reads, however fast it is.
+    conn.read_body(request)
+    size = int(request.query.get("size", "12288"))
+    parts = int(request.query.get("parts", "3"))
+    delay = int(request.query.get("delay_ms", "20")) / 1000.0
+    body = bytes(ord("a") + i % 26 for i in range(size))
+    step = -(-size // parts)
+    # Each part leaves when it is sent: Nagle's algorithm would hold it back while the client
+    # delays its ACK of the last (RFC 9293 section 3.7.4), and the parts would arrive together.
+    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    conn.send(response(200, [("Content-Type", "application/octet-stream"), ("Content-Length", str(size))]))
+    for start in range(0, size, step):
+        if start:
+            time.sleep(delay)  # pacing of the response itself, not synchronisation
+        conn.send(body[start:start + step])
+    return request.keep_alive()
+
+
 def handle_echo(conn, request, state):
     conn.send(echo_body(request, conn.read_body(request)))
     return request.keep_alive()
@@ -381,6 +404,7 @@ ROUTES = {
     "/close-delimited": handle_close_delimited,
     "/keepalive-then-close": handle_keepalive_then_close,
     "/slow-chunks": handle_slow_chunks,
+    "/paced-body": handle_paced_body,
     "/echo": handle_echo,
     "/100-continue": handle_100_continue,
     "/expectation-failed": handle_expectation_failed,

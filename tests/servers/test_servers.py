@@ -464,6 +464,15 @@ class Faults(unittest.TestCase):
         self.assertEqual(response.getheader("Transfer-Encoding"), "chunked")
         self.assertEqual(response.read(), b"chunk 0\nchunk 1\nchunk 2\n")
 
+    def test_paced_body(self):
+        host, port = address("HTTPXX_TEST_FAULTS")
+        conn = http.client.HTTPConnection(host, port, timeout=IO_TIMEOUT)
+        self.addCleanup(conn.close)
+        conn.request("GET", "/paced-body?size=100&parts=3&delay_ms=1")
+        response = conn.getresponse()
+        self.assertEqual(response.getheader("Content-Length"), "100")
+        self.assertEqual(response.read(), bytes(ord("a") + i % 26 for i in range(100)))
+
     def test_echo(self):
         host, port = address("HTTPXX_TEST_FAULTS")
         conn = http.client.HTTPConnection(host, port, timeout=IO_TIMEOUT)
