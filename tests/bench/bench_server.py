@@ -10,8 +10,8 @@ HTTP/2 is measured over TLS only: libcurl 7.88 (Debian 12) fails the second requ
 prior-knowledge (h2c) connection ("Error in the HTTP2 framing layer", curl issue 10634, fixed
 in 8.0), so h2c would leave httpxx without its main peer.
 
-Docroot: 1k.bin (1024 bytes), big.bin (the W4 download, sparse: its pages come from the page
-cache, never from disk), post.bin (the W6 body, for h2load -d).
+Docroot: 1k.bin (1024 bytes), big.bin (the W4 download, sparse and read once at start: its
+pages come from the page cache, never from disk), post.bin (the W6 body, for h2load -d).
 
 POST /upload answers 204 after nginx has read the whole body into memory, with no disk or
 upstream involved. A plain `return 204` would answer before the body has arrived; over HTTP/2
@@ -100,8 +100,15 @@ class BenchServer:
         with open(os.path.join(self.docroot, "post.bin"), "wb") as f:
             f.write(b"x" * POST_SIZE)
         self.post_file = os.path.join(self.docroot, "post.bin")
-        with open(os.path.join(self.docroot, "big.bin"), "wb") as f:
+        big = os.path.join(self.docroot, "big.bin")
+        with open(big, "wb") as f:
             f.truncate(self.big_size)
+        # Read once here, so that the page cache holds it before any download: the first
+        # contender's would otherwise pay for nginx zeroing a gigabyte of pages as it reads.
+        with open(big, "rb", buffering=0) as f:
+            chunk = bytearray(1 << 20)
+            while f.readinto(chunk):
+                pass
         self.start()
         return self
 
