@@ -81,6 +81,10 @@ int peer_setup_handle(CURL* easy, const struct peer_config* config, size_t* byte
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, bytes);
   /* A proxy set in the environment must not capture loopback traffic. */
   curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+  /* As a program that cares for speed sets it: without it, libcurl ignores SIGPIPE around each
+     transfer step, two sigaction calls each time (about six per request); sends use
+     MSG_NOSIGNAL either way. */
+  curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   if (config->ca != NULL) curl_easy_setopt(easy, CURLOPT_CAINFO, config->ca);
   if (config->post_size > 0) {
     if (*body == NULL) {
