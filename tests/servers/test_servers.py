@@ -384,6 +384,12 @@ class Faults(unittest.TestCase):
         raw_request(sock, path, **kwargs)
         return sock
 
+    def connection(self):
+        """An HTTP client connection to the fault server, closed when the test ends."""
+        conn = http.client.HTTPConnection(*address("HTTPXX_TEST_FAULTS"), timeout=IO_TIMEOUT)
+        self.addCleanup(conn.close)
+        return conn
+
     def test_truncated(self):
         with self.exchange("/truncated") as sock:
             status, headers, body = split_response(recv_until_close(sock))
@@ -456,27 +462,21 @@ class Faults(unittest.TestCase):
         self.assertEqual(body, b"ok")
 
     def test_slow_chunks(self):
-        host, port = address("HTTPXX_TEST_FAULTS")
-        conn = http.client.HTTPConnection(host, port, timeout=IO_TIMEOUT)
-        self.addCleanup(conn.close)
+        conn = self.connection()
         conn.request("GET", "/slow-chunks?n=3&delay_ms=20")
         response = conn.getresponse()
         self.assertEqual(response.getheader("Transfer-Encoding"), "chunked")
         self.assertEqual(response.read(), b"chunk 0\nchunk 1\nchunk 2\n")
 
     def test_paced_body(self):
-        host, port = address("HTTPXX_TEST_FAULTS")
-        conn = http.client.HTTPConnection(host, port, timeout=IO_TIMEOUT)
-        self.addCleanup(conn.close)
+        conn = self.connection()
         conn.request("GET", "/paced-body?size=100&parts=3&delay_ms=1")
         response = conn.getresponse()
         self.assertEqual(response.getheader("Content-Length"), "100")
         self.assertEqual(response.read(), bytes(ord("a") + i % 26 for i in range(100)))
 
     def test_echo(self):
-        host, port = address("HTTPXX_TEST_FAULTS")
-        conn = http.client.HTTPConnection(host, port, timeout=IO_TIMEOUT)
-        self.addCleanup(conn.close)
+        conn = self.connection()
         conn.request("PUT", "/echo?x=1", body=b"payload", headers={"X-Test": "Value"})
         echoed = json.loads(conn.getresponse().read())
         self.assertEqual(echoed["method"], "PUT")
