@@ -25,6 +25,12 @@ inline constexpr std::size_t max_kept_room = 16383;
 // when some fits.
 std::string string_with_room(std::size_t n);
 
+// True while s is empty with no storage of its own: a body's first bytes give it room from the
+// spare then, which the response takes over and gives back when destroyed.
+inline bool lacks_storage(const std::string& s) noexcept {
+  return s.empty() && s.capacity() <= in_place_capacity;
+}
+
 // A copy of s made in storage given back (s does not fit in place).
 std::string spare_copy(std::string_view s);
 

@@ -311,7 +311,7 @@ void Http11Connection::read_buffered_body(std::string& out, bool& finished) {
     auto result = parser_.feed({read_buffer_.data() + read_begin_, read_end_ - read_begin_}, body_spans_);
     read_begin_ += result.consumed;
     for (auto span : body_spans_) {
-      if (out.empty() && out.capacity() <= spare_storage::in_place_capacity) out = body_storage(span.size());
+      if (spare_storage::lacks_storage(out)) out = body_storage(span.size());
       out.append(span);
       body_received_ += span.size();
     }

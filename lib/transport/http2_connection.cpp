@@ -205,11 +205,8 @@ void Http2Connection::handle_events() {
         notify(stream);
         break;
       case Kind::data:
-        // The body's first bytes go into storage from the thread's spare, which the response
-        // takes over whole (read_buffered_body) and gives back when destroyed.
-        if (stream.body.empty() && stream.body.capacity() <= spare_storage::in_place_capacity) {
-          stream.body = spare_storage::string_with_room(event.data.size());
-        }
+        // The response takes the stream's buffer over whole (read_buffered_body).
+        if (spare_storage::lacks_storage(stream.body)) stream.body = spare_storage::string_with_room(event.data.size());
         stream.body.append(event.data);
         if (event.end_stream) stream.ended = true;
         notify(stream);
