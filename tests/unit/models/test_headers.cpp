@@ -170,6 +170,11 @@ TEST_CASE("fields removed are gone from every view, and the order of the others 
   const Headers copy = headers;
   CHECK(copy.size() == 3);
   CHECK(copy == headers);
+  Headers assigned{{"Old", "a value that the assignment replaces"}};
+  assigned = copy;
+  CHECK(assigned == headers);
+  assigned = Headers{{"Moved", "a value moved in over the copy's"}};
+  CHECK(assigned == Headers{{"Moved", "a value moved in over the copy's"}});
   headers.emplace_unchecked("X-Next", "a value built where a removed one was");
   const std::string* next = headers.find("X-Next");
   REQUIRE(next != nullptr);
@@ -179,7 +184,7 @@ TEST_CASE("fields removed are gone from every view, and the order of the others 
   for (const auto& [name, value] : headers) seen.push_back(name);
   CHECK(seen == names);
 
-  // set() keeps the first field of the name in place and retires the rest, in order.
+  // set() keeps the first field of the name in place and removes the rest, in order.
   headers.add("Accept", "text/html");
   headers.set("accept", "application/json");
   seen.clear();
