@@ -56,6 +56,22 @@ def check_consumer(label, binary, libdir, version, runtime):
     print("ok: %s consumer" % label)
 
 
+def check_exports(destdir):
+    """The shared library exports the API and not httpxx::detail (lib/httpxx.map)."""
+    libraries = [os.path.join(d, f) for d, _, files in os.walk(destdir) for f in files
+                 if f.startswith("libhttpxx.so.")]
+    if not libraries:
+        return   # a static build: nothing is exported
+    symbols = run(["nm", "-D", "--defined-only", "--format=just-symbols", libraries[0]]).split()
+    internal = [s for s in symbols if "N6httpxx6detail" in s or "K6httpxx6detail" in s]
+    if internal:
+        raise AssertionError("%d httpxx::detail symbols exported, e.g. %s" % (len(internal), internal[0]))
+    for api in ["_ZN6httpxx6ClientC1ENS_13ClientOptionsE", "_ZN6httpxx11AsyncClient7requestE"]:
+        if not any(s.startswith(api) for s in symbols):
+            raise AssertionError("%s... is not exported" % api)
+    print("ok: %d symbols exported, none of httpxx::detail" % len(symbols))
+
+
 def main():
     meson, build_dir, consumer_dir = sys.argv[1:4]
     runtime = sanitizer_runtime(sys.argv[4] if len(sys.argv) > 4 else "none")
@@ -67,6 +83,7 @@ def main():
         find(destdir, "httpxxConfigVersion.cmake")
         find(destdir, "httpxx.hpp")
         libdir = os.path.dirname(os.path.dirname(pc_file))
+        check_exports(destdir)
 
         # pkg-config: the sysroot prefixes the .pc file's paths with the DESTDIR.
         pkg_env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pc_file),
