@@ -4,6 +4,8 @@
 #include <array>
 #include <bit>
 
+#include "net/per_thread.hpp"
+
 namespace httpxx::detail::spare_storage {
 
 namespace {
@@ -44,31 +46,10 @@ struct Spare {
   std::size_t field_count = 0;
 };
 
-// Per thread, so that no lock is taken. A thread keeps storage only once it takes some: one that
-// only destroys responses (made on another) frees their storage as before. The pointer is
-// trivially destructible, so it stays usable while the thread's other objects are destroyed;
-// SpareOwner frees what it holds at thread exit, after which nothing more is kept.
-// Initial-exec: the pointer is found at a fixed offset from the thread pointer rather than by a
-// call to __tls_get_addr, a tenth of a request's allocator work; 9 bytes of static TLS.
-[[gnu::tls_model("initial-exec")]] thread_local constinit Spare* spare = nullptr;
-[[gnu::tls_model("initial-exec")]] thread_local constinit bool closed = false;
-
-struct SpareOwner {
-  ~SpareOwner() {
-    delete spare;
-    spare = nullptr;
-    closed = true;
-  }
-};
-thread_local SpareOwner spare_owner;
-
-inline Spare* taking_spare() {
-  if (spare == nullptr && !closed) [[unlikely]] {
-    static_cast<void>(&spare_owner);   // constructed first, to free the storage at thread exit
-    spare = new Spare;
-  }
-  return spare;
-}
+// Per thread (PerThread), so that no lock is taken. A thread keeps storage only once it takes
+// some: one that only destroys responses (made on another) frees their storage as before, as does
+// a thread whose exit has destroyed its spare.
+using ThreadSpare = PerThread<Spare>;
 
 }  // namespace
 
@@ -76,7 +57,7 @@ std::string string_with_room(std::size_t n) {
   if (n <= in_place_capacity) return {};
   const unsigned size_class = class_for_room(n);
   if (size_class <= max_class) {
-    if (Spare* const kept = taking_spare()) {
+    if (Spare* const kept = ThreadSpare::get_or_make()) {
       // The class asked for, else the next: storage at most four times the room needed.
       for (unsigned c = size_class; c <= std::min(size_class + 1, max_class); ++c) {
         auto& strings = kept->strings[c - min_class];
@@ -113,12 +94,12 @@ void keep(Spare& kept, std::string& s) noexcept {
 }  // namespace
 
 void give_back_storage(std::string& s) noexcept {
-  if (spare != nullptr) keep(*spare, s);
+  if (Spare* const kept = ThreadSpare::get()) keep(*kept, s);
 }
 
 Fields fields_with_room(std::size_t n) {
   Fields fields;
-  if (Spare* const kept = taking_spare()) {
+  if (Spare* const kept = ThreadSpare::get_or_make()) {
     // The smallest that fits, so that a request's few fields do not take a response's vector.
     std::size_t best = kept->field_count;
     for (std::size_t i = 0; i < kept->field_count; ++i) {
@@ -136,7 +117,7 @@ Fields fields_with_room(std::size_t n) {
 }
 
 void give_back_storage(Fields& fields) noexcept {
-  Spare* const kept = spare;
+  Spare* const kept = ThreadSpare::get();
   if (kept == nullptr) return;
   for (auto& [name, value] : fields) {
     keep(*kept, name);
@@ -148,13 +129,14 @@ void give_back_storage(Fields& fields) noexcept {
 }
 
 std::size_t held_bytes() noexcept {
-  if (spare == nullptr) return 0;
+  const Spare* const kept = ThreadSpare::get();
+  if (kept == nullptr) return 0;
   std::size_t bytes = 0;
-  for (const auto& strings : spare->strings) {
+  for (const auto& strings : kept->strings) {
     for (std::size_t i = 0; i < strings.count; ++i) bytes += strings.slots[i].capacity() + 1;
   }
-  for (std::size_t i = 0; i < spare->field_count; ++i) {
-    bytes += spare->fields[i].capacity() * sizeof(Fields::value_type);
+  for (std::size_t i = 0; i < kept->field_count; ++i) {
+    bytes += kept->fields[i].capacity() * sizeof(Fields::value_type);
   }
   return bytes;
 }

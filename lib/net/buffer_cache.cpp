@@ -1,14 +1,16 @@
 #include "net/buffer_cache.hpp"
 
-#include <new>
+#include "net/per_thread.hpp"
 
 namespace httpxx::detail::buffer_cache {
 
 namespace {
 
-// Per thread, so that taking and giving back needs no lock. A few buffers cover the connections
-// one thread reads at once in the steady state (each gives its buffers back before its next
-// request takes them); more would only hold memory for bursts.
+// Per thread (PerThread), so that taking and giving back needs no lock. A few buffers cover the
+// connections one thread reads at once in the steady state (each gives its buffers back before
+// its next request takes them); more would only hold memory for bursts. A client in a static or
+// thread_local variable releases its buffers as the thread exits: once the cache is destroyed,
+// they are freed at once.
 struct Cache {
   struct Block {
     char* data;
@@ -44,26 +46,10 @@ struct Cache {
   }
 };
 
-// The pointers are trivially destructible, so they stay usable while the thread's other objects
-// are destroyed (a client in a static or thread_local variable releases its buffers then);
-// CacheOwner frees the cache at thread exit, after which buffers given back are freed at once.
-// Initial-exec, as for the frame pool: no call to __tls_get_addr per read; 9 bytes of static TLS.
-[[gnu::tls_model("initial-exec")]] thread_local constinit Cache* cache = nullptr;
-[[gnu::tls_model("initial-exec")]] thread_local constinit bool closed = false;
-
-struct CacheOwner {
-  ~CacheOwner() {
-    delete cache;
-    cache = nullptr;
-    closed = true;
-  }
-};
-thread_local CacheOwner cache_owner;
-
 }  // namespace
 
 std::unique_ptr<char[]> take(std::size_t size) {
-  if (Cache* const kept = cache) {
+  if (Cache* const kept = PerThread<Cache>::get()) {
     if (char* cached = kept->take(size)) return std::unique_ptr<char[]>(cached);
   }
   return std::make_unique_for_overwrite<char[]>(size);
@@ -71,14 +57,8 @@ std::unique_ptr<char[]> take(std::size_t size) {
 
 void give_back(std::unique_ptr<char[]> buffer, std::size_t size, bool keep_one_at_most) noexcept {
   if (!buffer) return;
-  Cache* kept = cache;
-  if (kept == nullptr) {
-    if (closed) return;
-    static_cast<void>(&cache_owner);   // constructed first, to free the cache at thread exit
-    kept = cache = new (std::nothrow) Cache;
-    if (kept == nullptr) return;
-  }
-  if (kept->count == Cache::slots || (keep_one_at_most && kept->holds(size))) return;
+  Cache* const kept = PerThread<Cache>::get_or_make();
+  if (kept == nullptr || kept->count == Cache::slots || (keep_one_at_most && kept->holds(size))) return;
   kept->blocks[kept->count++] = {buffer.release(), size};
 }
 

@@ -3,6 +3,8 @@
 #include <array>
 #include <new>
 
+#include "net/per_thread.hpp"
+
 namespace httpxx::detail::frame_pool {
 
 namespace {
@@ -18,8 +20,9 @@ constexpr std::size_t max_cached_bytes = 64 * 1024;
 constexpr std::size_t class_of(std::size_t size) noexcept { return size == 0 ? 0 : (size - 1) / granule; }
 constexpr std::size_t class_size(std::size_t size_class) noexcept { return (size_class + 1) * granule; }
 
-// Per thread, so that no lock is taken. A thread keeps blocks only once it allocates some: one
-// that only frees frames (made on another) frees them at once.
+// Per thread (PerThread), so that no lock is taken. A thread keeps blocks only once it allocates
+// some: one that only frees frames (made on another) frees them at once, as does a thread whose
+// exit has destroyed its pool.
 struct Pool {
   struct FreeBlock {
     FreeBlock* next;
@@ -69,39 +72,20 @@ struct Pool {
   }
 };
 
-// The pointers are trivially destructible, so they stay usable while the thread's other objects
-// are destroyed (a frame can be freed then); PoolOwner frees the pool at thread exit, after which
-// blocks given back are freed at once. Initial-exec: found at a fixed offset from the thread
-// pointer rather than by a call to __tls_get_addr on every allocation; 9 bytes of static TLS.
-[[gnu::tls_model("initial-exec")]] thread_local constinit Pool* pool = nullptr;
-[[gnu::tls_model("initial-exec")]] thread_local constinit bool closed = false;
-
-struct PoolOwner {
-  ~PoolOwner() {
-    delete pool;
-    pool = nullptr;
-    closed = true;
-  }
-};
-thread_local PoolOwner pool_owner;
-
 }  // namespace
 
 void* allocate(std::size_t size) {
   const auto size_class = class_of(size);
   if (size_class >= classes) return ::operator new(size);
-  if (Pool* const kept = pool) [[likely]] {
+  if (Pool* const kept = PerThread<Pool>::get_or_make()) {
     if (void* block = kept->pop(size_class)) return block;
-  } else if (!closed) {
-    static_cast<void>(&pool_owner);   // constructed first, to free the pool at thread exit
-    pool = new Pool;
   }
   return ::operator new(class_size(size_class));
 }
 
 void deallocate(void* block, std::size_t size) noexcept {
   const auto size_class = class_of(size);
-  Pool* const kept = pool;
+  Pool* const kept = PerThread<Pool>::get();
   if (size_class >= classes || kept == nullptr) {
     ::operator delete(block);
     return;
