@@ -57,7 +57,7 @@ struct Pool {
 
   // Frees blocks of the classes that hold the most bytes until the block fits: blocks of a kind
   // no longer used (the frames of connecting, say) make room for those in use instead of keeping
-  // them out.
+  // them out. Out of line: rare, and its loop kept out of deallocate's common path.
   [[gnu::noinline]] void push_making_room(std::size_t size_class, void* block) noexcept {
     while (cached_bytes + class_size(size_class) > max_cached_bytes) free_one();
     push(size_class, block);

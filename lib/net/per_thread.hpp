@@ -37,9 +37,9 @@ class PerThread {
 
   // Trivially destructible, so they stay usable while the thread's other objects are destroyed.
   // Initial-exec: reached at a fixed offset from the thread pointer rather than by a call to
-  // __tls_get_addr, which in a shared library every access of the default model makes (four to
-  // six calls per pooled request before); 9 bytes of static TLS per type, so that the library
-  // can still be loaded with dlopen.
+  // __tls_get_addr, which in a shared library every access of the default model makes, several
+  // per pooled request; 9 bytes of static TLS per type, so that the library can still be loaded
+  // with dlopen.
   [[gnu::tls_model("initial-exec")]] static inline thread_local constinit T* instance_ = nullptr;
   [[gnu::tls_model("initial-exec")]] static inline thread_local constinit bool destroyed_ = false;
   static inline thread_local Owner owner_;
