@@ -1,6 +1,7 @@
 #include "client/event_loop_driver.hpp"
 
 #include <stdexcept>
+#include <thread>
 
 #include "transport/driven_event_loop.hpp"
 
@@ -19,7 +20,7 @@ EventLoopDriver::~EventLoopDriver() {
 }
 
 void EventLoopDriver::check_not_on_loop() {
-  if (context_.get_executor().running_in_this_thread()) {
+  if (driver_.load(std::memory_order_relaxed) == std::this_thread::get_id()) {
     throw std::logic_error(
         "httpxx::Client was called from a handler running on its own event loop (an event hook "
         "or a callback of the same client): that would deadlock; use AsyncClient there");
@@ -34,29 +35,41 @@ void EventLoopDriver::complete(std::atomic<bool>& done) {
   changed_.notify_all();
 }
 
-void EventLoopDriver::drive(const std::atomic<bool>& done) {
-  std::unique_lock lock(mutex_);
-  while (!done.load(std::memory_order_acquire)) {
-    if (driving_) {
-      changed_.wait(lock);   // the driving thread completes our call, or hands over the loop
-      continue;
-    }
-    driving_ = true;
-    lock.unlock();
-    try {
-      while (!done.load(std::memory_order_acquire)) {
-        if (context_.run_one() == 0) context_.restart();
-      }
-    } catch (...) {
-      lock.lock();
-      driving_ = false;
-      changed_.notify_all();
-      throw;
-    }
-    lock.lock();
+bool EventLoopDriver::try_take_loop() {
+  std::lock_guard lock(mutex_);
+  if (driving_) return false;
+  driving_ = true;
+  driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  return true;
+}
+
+void EventLoopDriver::hand_over_loop() {
+  {
+    std::lock_guard lock(mutex_);
     driving_ = false;
-    changed_.notify_all();   // a waiting thread takes over the loop for its own call
+    driver_.store(std::thread::id(), std::memory_order_relaxed);
   }
+  changed_.notify_all();   // a waiting thread takes over the loop for its own call
+}
+
+void EventLoopDriver::drive(const std::atomic<bool>& done, bool driving) {
+  if (!driving) {
+    std::unique_lock lock(mutex_);
+    // The driving thread completes our call, or hands the loop over.
+    changed_.wait(lock, [&] { return !driving_ || done.load(std::memory_order_acquire); });
+    if (done.load(std::memory_order_acquire)) return;
+    driving_ = true;
+    driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  }
+  try {
+    while (!done.load(std::memory_order_acquire)) {
+      if (context_.run_one() == 0) context_.restart();
+    }
+  } catch (...) {
+    hand_over_loop();
+    throw;
+  }
+  hand_over_loop();
 }
 
 }  // namespace httpxx::detail

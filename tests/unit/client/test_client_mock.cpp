@@ -412,23 +412,30 @@ TEST_CASE_TEMPLATE("a transport error carries the request", Driver, BlockingDriv
 }
 
 TEST_CASE("the blocking client called from its own event hook throws instead of deadlocking") {
+  // A request hook runs on the calling thread before the loop is entered (the call starts
+  // there); a response hook runs in a handler of the loop. Both are the driving thread.
   MockServer server([](const Request&) { return ok(); });
   httpxx::Client* self = nullptr;
-  std::string caught;
-  ClientOptions options;
-  options.event_hooks.response.push_back([&](Response&) {
+  std::string from_request_hook, from_response_hook;
+  const auto call_inner = [&](std::string& caught) {
     try {
       self->get("https://example.test/inner");
     } catch (const std::logic_error& e) {
       caught = e.what();
     }
-  });
+  };
+  ClientOptions options;
+  options.event_hooks.request.push_back([&](Request&) { call_inner(from_request_hook); });
+  options.event_hooks.response.push_back([&](Response&) { call_inner(from_response_hook); });
   httpxx::Client client(server.options(std::move(options)));
   self = &client;
   const Response response = client.get("https://example.test/outer");
   CHECK(response.status_code() == 200);
-  CHECK(caught.find("deadlock") != std::string::npos);
-  CHECK(server.count() == 1);   // the inner request was never sent
+  CHECK(from_request_hook.find("deadlock") != std::string::npos);
+  CHECK(from_response_hook.find("deadlock") != std::string::npos);
+  CHECK(server.count() == 1);   // the inner requests were never sent
+  // The client is usable afterwards: the loop was handed back.
+  CHECK(client.get("https://example.test/again").status_code() == 200);
 }
 
 TEST_CASE("the blocking client is used from four threads at once") {
