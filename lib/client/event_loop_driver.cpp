@@ -37,8 +37,7 @@ void EventLoopDriver::complete(std::atomic<bool>& done) {
 
 bool EventLoopDriver::try_take_loop() {
   std::lock_guard lock(mutex_);
-  if (driving_) return false;
-  driving_ = true;
+  if (driver_.load(std::memory_order_relaxed) != std::thread::id()) return false;
   driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   return true;
 }
@@ -46,7 +45,6 @@ bool EventLoopDriver::try_take_loop() {
 void EventLoopDriver::hand_over_loop() {
   {
     std::lock_guard lock(mutex_);
-    driving_ = false;
     driver_.store(std::thread::id(), std::memory_order_relaxed);
   }
   changed_.notify_all();   // a waiting thread takes over the loop for its own call
@@ -56,9 +54,9 @@ void EventLoopDriver::drive(const std::atomic<bool>& done, bool driving) {
   if (!driving) {
     std::unique_lock lock(mutex_);
     // The driving thread completes our call, or hands the loop over.
-    changed_.wait(lock, [&] { return !driving_ || done.load(std::memory_order_acquire); });
+    const auto loop_free = [this] { return driver_.load(std::memory_order_relaxed) == std::thread::id(); };
+    changed_.wait(lock, [&] { return loop_free() || done.load(std::memory_order_acquire); });
     if (done.load(std::memory_order_acquire)) return;
-    driving_ = true;
     driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
   }
   try {

@@ -60,9 +60,8 @@ class EventLoopDriver final : public BlockingDriver {
   asio::io_context context_;
   std::mutex mutex_;
   std::condition_variable changed_;
-  bool driving_ = false;
-  // The driving thread, read without the mutex by check_not_on_loop: only the thread itself
-  // compares equal, and it wrote the value.
+  // The driving thread, none when the loop is free. Written under mutex_; read without it by
+  // check_not_on_loop, where only the driving thread itself, which wrote it, compares equal.
   std::atomic<std::thread::id> driver_{};
 };
 
