@@ -4,12 +4,19 @@ against one local nginx, printed as one table (`scripts/dev bench` builds a rele
 runs this).
 
 Usage:
-  run.py --bin-dir DIR [--out DIR] [--smoke] [--rounds N] [--only W1,W4-h1,alloc,...]
+  run.py --bin-dir DIR [--plain-bin-dir DIR] [--out DIR] [--smoke] [--rounds N]
+         [--only W1,W4-h1,alloc,...]
+  run.py --train --bin-dir DIR [--smoke]
 
 --bin-dir holds the built programs (httpxx_bench, alloc_count, curl_easy, curl_multi and
 rusage_exec: the build's tests/bench); --out receives results.md (the table) and results.json (every run).
+--plain-bin-dir is a release build of the same sources without profile feedback, when --bin-dir's
+is profile-guided: the libcurl peers run from it, built as plainly as libcurl itself, and so does
+a second httpxx row of each workload, "(no profile)", which shows what the profile is worth.
 --smoke makes a few requests of each kind, once, without the start-up runs: it checks that the
 harness and every client still work, in seconds, and its figures mean nothing.
+--train runs each httpxx client once at the training counts and reports only failures: the run
+from which a build configured with -Db_pgo=generate records its profile (`scripts/dev bench`).
 
 nginx runs one worker pinned to one core (taskset), the clients are pinned to another. Each
 workload runs every client --rounds times, the order reversed every other round so that no
@@ -164,6 +171,7 @@ def build_info(bin_dir):
             options = {o["name"]: o["value"] for o in json.load(f)}
         info["buildtype"] = options.get("buildtype")
         info["b_ndebug"] = options.get("b_ndebug")
+        info["b_pgo"] = options.get("b_pgo")
         with open(os.path.join(build_root, "meson-info", "intro-targets.json")) as f:
             compilers = [source["compiler"] for target in json.load(f)
                          for source in target["target_sources"] if source.get("language") == "cpp"]
@@ -214,9 +222,12 @@ def header_lines(info, load_start, load_end, smoke):
         "- machine: %s; %s" % (info["machine"], info["pinning"]),
         "- load average (1 min) at start %.2f, at end %.2f (shared machine; per workload in "
         "the table)" % (load_start, load_end),
-        "- httpxx %s, %s build%s, %s" % (info["httpxx"], build.get("buildtype", "?"),
-                                          " (NDEBUG)" if build.get("b_ndebug") in ("true", True)
-                                          else "", build.get("compiler", "?")),
+        "- httpxx %s, %s build%s%s, %s" % (
+            info["httpxx"], build.get("buildtype", "?"),
+            " (NDEBUG)" if build.get("b_ndebug") in ("true", True) else "",
+            ", profile-guided (a training run of the httpxx clients at smaller counts; the "
+            "\"no profile\" rows are the same sources built without it)"
+            if build.get("b_pgo") == "use" else "", build.get("compiler", "?")),
         "- peers: curl and %s; %s" % (info["curl"], info["python"]),
         "- server: %s (one worker, sendfile, no access log; HTTP/2 over TLS only); %s; "
         "load generators: %s, %s" % (info["nginx"], info["openssl"], info["h2load"],
@@ -231,6 +242,29 @@ def header_lines(info, load_start, load_end, smoke):
     return lines
 
 
+def train(bins, sizes, server_cpus, client_cpus, timeout):
+    """Runs every httpxx contender once; returns the failures."""
+    root = tempfile.mkdtemp(prefix="httpxx-train-")
+    failed = []
+    try:
+        with bench_server.BenchServer(root, sizes["w4_bytes"], server_cpus) as server:
+            for workload in workloads.define(bins, server, sizes):
+                for contender in workload.contenders:
+                    if contender.kind != workloads.HTTPXX:
+                        continue
+                    try:
+                        stdout, _ = measure.run_measured(contender.argv(contender.count),
+                                                         client_cpus, timeout,
+                                                         bins["rusage_exec"])
+                        check_result(contender, contender.parse(stdout))
+                    except measure.RunFailed as e:
+                        say("training %s: %s FAILED: %s" % (workload.key, contender.name, e))
+                        failed.append((workload.key, contender.name))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return failed
+
+
 def _stop(signum, frame):
     raise SystemExit(128 + signum)  # unwinds through the finally blocks that stop nginx
 
@@ -241,6 +275,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin-dir", required=True, help="the build's tests/bench directory")
+    parser.add_argument("--plain-bin-dir", help="tests/bench of a build without profile "
+                        "feedback: the libcurl peers and the '(no profile)' rows run from it")
+    parser.add_argument("--train", action="store_true", help="run each httpxx client once, "
+                        "to record a profile; no table")
     parser.add_argument("--out", help="where results.md and results.json go (default: "
                         "BIN_DIR/results)")
     parser.add_argument("--smoke", action="store_true", help="tiny counts, one round")
@@ -249,15 +287,23 @@ def main():
                         "W5, W6-h1, W6-h2, alloc; a prefix such as W4 selects both)")
     args = parser.parse_args()
 
-    sizes = workloads.SIZES["smoke" if args.smoke else "full"]
+    sizes = workloads.SIZES["smoke" if args.smoke else "train" if args.train else "full"]
     rounds = args.rounds or sizes["rounds"]
     timeout = 120 if args.smoke else 900
     bins = {name: os.path.join(args.bin_dir, name) for name in PROGRAMS}
-    missing = [p for p in bins.values() if not os.access(p, os.X_OK)]
+    plain_bins = {}
+    if args.plain_bin_dir and not args.train:
+        plain_bins = {name: os.path.join(args.plain_bin_dir, name) for name in PROGRAMS}
+        bins.update(curl_easy=plain_bins["curl_easy"], curl_multi=plain_bins["curl_multi"])
+    missing = [p for p in list(bins.values()) + list(plain_bins.values())
+               if not os.access(p, os.X_OK)]
     missing += ["%s (Debian package %s)" % (tool, package) for tool, package in TOOLS.items()
                 if shutil.which(tool) is None]
     if missing:
         sys.exit("run.py: missing: " + ", ".join(missing))
+    server_cpus, client_cpus = pinning()
+    if args.train:
+        return 1 if train(bins, sizes, server_cpus, client_cpus, timeout) else 0
     selected = [s.strip() for s in args.only.split(",")] if args.only else None
 
     def wanted(key):
@@ -265,7 +311,6 @@ def main():
 
     out_dir = args.out or os.path.join(args.bin_dir, "results")
     os.makedirs(out_dir, exist_ok=True)
-    server_cpus, client_cpus = pinning()
     info = environment_info(args.bin_dir, client_cpus, server_cpus)
     info["rounds"] = rounds
     load_start = os.getloadavg()[0]
@@ -273,7 +318,10 @@ def main():
     sections, alloc = [], None
     try:
         with bench_server.BenchServer(root, sizes["w4_bytes"], server_cpus) as server:
-            for workload in workloads.define(bins, server, sizes):
+            defined = workloads.define(bins, server, sizes)
+            if plain_bins:
+                defined = workloads.with_unprofiled_twins(defined, plain_bins["httpxx_bench"])
+            for workload in defined:
                 if wanted(workload.key):
                     sections.append(run_workload(workload, server, rounds, client_cpus,
                                                  timeout, bins["rusage_exec"],

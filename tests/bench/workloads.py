@@ -7,6 +7,7 @@ counts; httpx uploads over HTTP/2 at a few dozen requests per second, hence w6_p
 figure is per request or per second, so the counts do not bias the comparison.
 """
 
+import copy
 import os
 
 import bench_server
@@ -22,6 +23,11 @@ SIZES = {
     "full": dict(rounds=5, w1=20000, w1_py=2000, w2=50000, w2_py=3000, wrk_seconds=3,
                  w3=50000, w3_py=2000, w4_bytes=1 << 30, w5=2000, w5_py=500,
                  w6=10000, w6_py=1000, w6_py_h2=200, alloc_warmup=1000, alloc_requests=10000, idle=1000),
+    # The run that gives a profile-guided build its profile: every httpxx workload once, at
+    # counts that weigh its paths as the full run does, in well under a minute.
+    "train": dict(rounds=1, w1=5000, w1_py=0, w2=20000, w2_py=0, wrk_seconds=1,
+                  w3=20000, w3_py=0, w4_bytes=256 << 20, w5=500, w5_py=0,
+                  w6=2000, w6_py=0, w6_py_h2=0, alloc_warmup=0, alloc_requests=0, idle=0),
     "smoke": dict(rounds=1, w1=200, w1_py=50, w2=500, w2_py=100, wrk_seconds=1,
                   w3=500, w3_py=100, w4_bytes=8 << 20, w5=20, w5_py=10,
                   w6=100, w6_py=20, w6_py_h2=10, alloc_warmup=20, alloc_requests=100, idle=50),
@@ -197,6 +203,22 @@ def define(bins, server, sizes):
                            % (s["w6"], label), "req", contenders))
 
     return [w1, w2, w3, *w4, w5, *w6]
+
+
+def with_unprofiled_twins(workload_list, program):
+    """Each httpxx contender followed by the same run of program, an httpxx_bench built without
+    profile feedback, so that the table shows what the profile is worth."""
+    for workload in workload_list:
+        contenders = []
+        for contender in workload.contenders:
+            contenders.append(contender)
+            if contender.kind == HTTPXX:
+                twin = copy.copy(contender)
+                twin.name = contender.name + " (no profile)"
+                twin.argv = lambda n, argv=contender.argv: [program] + argv(n)[1:]
+                contenders.append(twin)
+        workload.contenders = contenders
+    return workload_list
 
 
 class _Count:
