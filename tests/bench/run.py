@@ -225,9 +225,10 @@ def header_lines(info, load_start, load_end, smoke):
         "- httpxx %s, %s build%s%s, %s" % (
             info["httpxx"], build.get("buildtype", "?"),
             " (NDEBUG)" if build.get("b_ndebug") in ("true", True) else "",
-            ", profile-guided (a training run of the httpxx clients at smaller counts; the "
-            "\"no profile\" rows are the same sources built without it)"
+            ", profile-guided (a training run of the httpxx clients at smaller counts)"
             if build.get("b_pgo") == "use" else "", build.get("compiler", "?")),
+        *(["- the \"no profile\" rows: the same sources built without profile feedback"]
+          if info["plain_rows"] else []),
         "- peers: curl and %s; %s" % (info["curl"], info["python"]),
         "- server: %s (one worker, sendfile, no access log; HTTP/2 over TLS only); %s; "
         "load generators: %s, %s" % (info["nginx"], info["openssl"], info["h2load"],
@@ -313,6 +314,7 @@ def main():
     os.makedirs(out_dir, exist_ok=True)
     info = environment_info(args.bin_dir, client_cpus, server_cpus)
     info["rounds"] = rounds
+    info["plain_rows"] = bool(plain_bins)
     load_start = os.getloadavg()[0]
     root = tempfile.mkdtemp(prefix="httpxx-bench-")
     sections, alloc = [], None
