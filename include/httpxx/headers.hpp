@@ -17,13 +17,13 @@ namespace httpxx {
 class Headers {
  public:
   using value_type = std::pair<std::string, std::string>;
-  using const_iterator = std::vector<value_type>::const_iterator;
+  using const_iterator = const value_type*;
 
-  Headers() = default;
+  Headers() noexcept = default;
   // Destroyed fields leave their storage to the thread's next headers (lib/models/spare_storage).
   ~Headers();
   Headers(const Headers& other);
-  Headers(Headers&& other) noexcept = default;
+  Headers(Headers&& other) noexcept;
   Headers& operator=(const Headers& other);
   Headers& operator=(Headers&& other) noexcept;
   Headers(std::initializer_list<value_type> items);
@@ -35,9 +35,9 @@ class Headers {
   void prepend(std::string name, std::string value);             // before every other field
   std::size_t remove(std::string_view name);                     // how many were removed
   bool contains(std::string_view name) const;
-  std::size_t size() const noexcept { return items_.size(); }
-  bool empty() const noexcept { return items_.empty(); }
-  void clear() noexcept { items_.clear(); }
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  void clear() noexcept { size_ = 0; }   // the fields' storage stays for the next ones
   void reserve(std::size_t n);
 
   // The first value of name without copying (nullptr when absent); for hot paths.
@@ -51,14 +51,30 @@ class Headers {
   // Every field of other, replacing ours of the same names (httpx's Headers.update).
   void update(const Headers& other);
 
-  const_iterator begin() const noexcept { return items_.begin(); }
-  const_iterator end() const noexcept { return items_.end(); }
+  const_iterator begin() const noexcept { return fields_; }
+  const_iterator end() const noexcept { return fields_ + size_; }
 
   // Same fields in the same order, names compared case-insensitively.
   friend bool operator==(const Headers& a, const Headers& b);
 
  private:
-  std::vector<value_type> items_;
+  // The fields, in wire order, are the first size_ pairs of fields_. The pairs after them, up
+  // to built_, are constructed but are no fields of this set: erased ones, or those of the
+  // message whose storage the set took over. A field written there reuses their strings'
+  // storage, so that a response's fields are copied into the storage of the last response's
+  // (the same names, values of about the same lengths) rather than taken from the heap.
+  // capacity_ pairs are allocated.
+  value_type* fields_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t built_ = 0;
+  std::size_t capacity_ = 0;
+
+  // The pair after the fields, to be written and then counted in size_: a built one if any.
+  value_type& next_slot();
+  void rotate(std::size_t from, std::size_t to) noexcept;
+  void erase_at(std::size_t index) noexcept;
+  void move_storage(std::size_t capacity);
+  void release_storage() noexcept;
 };
 
 // ASCII case-insensitive equality, as header names and schemes compare. Inline: header lookups

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <memory>
 
 #include "net/per_thread.hpp"
 
@@ -31,10 +32,15 @@ unsigned class_of_capacity(std::size_t capacity) noexcept {
 
 unsigned class_for_room(std::size_t n) noexcept { return static_cast<unsigned>(std::bit_width(n)); }
 
-// Field vectors are few (a request's and a response's each) and kept empty, their fields'
-// strings kept as strings, up to this many fields of room.
-constexpr std::size_t field_vector_slots = 8;
+// Field blocks are few (a request's and a response's each) and kept whole, up to this many
+// fields of room.
+constexpr std::size_t field_block_slots = 8;
 constexpr std::size_t max_kept_fields = 64;
+
+void destroy_fields(const FieldBlock& block) noexcept {
+  std::destroy_n(block.pairs, block.built);
+  std::allocator<Field>().deallocate(block.pairs, block.capacity);
+}
 
 struct Spare {
   struct StringClass {
@@ -42,8 +48,15 @@ struct Spare {
     std::size_t count = 0;
   };
   std::array<StringClass, max_class - min_class + 1> strings;
-  std::array<Fields, field_vector_slots> fields;
+  std::array<FieldBlock, field_block_slots> fields;
   std::size_t field_count = 0;
+
+  Spare() = default;
+  Spare(const Spare&) = delete;
+  Spare& operator=(const Spare&) = delete;
+  ~Spare() {
+    for (std::size_t i = 0; i < field_count; ++i) destroy_fields(fields[i]);
+  }
 };
 
 // Per thread (PerThread), so that no lock is taken. A thread keeps storage only once it takes
@@ -97,35 +110,37 @@ void give_back_storage(std::string& s) noexcept {
   if (Spare* const kept = ThreadSpare::get()) keep(*kept, s);
 }
 
-Fields fields_with_room(std::size_t n) {
-  Fields fields;
-  if (Spare* const kept = ThreadSpare::get_or_make()) {
-    // The smallest that fits, so that a request's few fields do not take a response's vector.
-    std::size_t best = kept->field_count;
-    for (std::size_t i = 0; i < kept->field_count; ++i) {
-      const auto room = kept->fields[i].capacity();
-      if (room >= n && (best == kept->field_count || room < kept->fields[best].capacity())) best = i;
-    }
-    if (best != kept->field_count) {
-      fields.swap(kept->fields[best]);
-      kept->fields[best].swap(kept->fields[--kept->field_count]);
-      return fields;
-    }
+FieldBlock take_fields(std::size_t n) noexcept {
+  Spare* const kept = ThreadSpare::get_or_make();
+  if (kept == nullptr) return {};
+  std::size_t best = kept->field_count;
+  for (std::size_t i = 0; i < kept->field_count; ++i) {
+    const auto room = kept->fields[i].capacity;
+    if (room >= n && (best == kept->field_count || room < kept->fields[best].capacity)) best = i;
   }
-  fields.reserve(n);
-  return fields;
+  if (best == kept->field_count) return {};
+  const FieldBlock block = kept->fields[best];
+  kept->fields[best] = kept->fields[--kept->field_count];
+  return block;
 }
 
-void give_back_storage(Fields& fields) noexcept {
+bool keep_fields(const FieldBlock& block) noexcept {
   Spare* const kept = ThreadSpare::get();
-  if (kept == nullptr) return;
-  for (auto& [name, value] : fields) {
-    keep(*kept, name);
-    keep(*kept, value);
+  if (kept == nullptr || block.capacity > max_kept_fields || kept->field_count == field_block_slots) {
+    return false;
   }
-  fields.clear();
-  if (fields.capacity() > max_kept_fields || kept->field_count == field_vector_slots) return;
-  kept->fields[kept->field_count++].swap(fields);
+  kept->fields[kept->field_count++] = block;
+  return true;
+}
+
+void free_fields(const FieldBlock& block) noexcept {
+  if (Spare* const kept = ThreadSpare::get()) {
+    for (std::size_t i = 0; i < block.built; ++i) {
+      keep(*kept, block.pairs[i].first);
+      keep(*kept, block.pairs[i].second);
+    }
+  }
+  destroy_fields(block);
 }
 
 std::size_t held_bytes() noexcept {
@@ -136,7 +151,13 @@ std::size_t held_bytes() noexcept {
     for (std::size_t i = 0; i < strings.count; ++i) bytes += strings.slots[i].capacity() + 1;
   }
   for (std::size_t i = 0; i < kept->field_count; ++i) {
-    bytes += kept->fields[i].capacity() * sizeof(Fields::value_type);
+    const FieldBlock& block = kept->fields[i];
+    bytes += block.capacity * sizeof(Field);
+    for (std::size_t j = 0; j < block.built; ++j) {
+      for (const std::string* s : {&block.pairs[j].first, &block.pairs[j].second}) {
+        if (s->capacity() > in_place_capacity) bytes += s->capacity() + 1;
+      }
+    }
   }
   return bytes;
 }

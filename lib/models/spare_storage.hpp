@@ -9,11 +9,10 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace httpxx::detail::spare_storage {
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
+using Field = std::pair<std::string, std::string>;
 
 // Strings this short hold their bytes in place, without storage to reuse.
 inline constexpr std::size_t in_place_capacity = 15;
@@ -55,17 +54,24 @@ inline void give_back(std::string& s) noexcept {
   if (s.capacity() > in_place_capacity) give_back_storage(s);
 }
 
-// An empty vector with room for at least n fields, from vectors given back when one fits.
-Fields fields_with_room(std::size_t n);
+// The storage of a set of header fields (Headers): capacity pairs allocated, the first built
+// of them constructed, their strings holding the bytes of the fields last written there.
+struct FieldBlock {
+  Field* pairs = nullptr;
+  std::size_t built = 0;
+  std::size_t capacity = 0;
+};
 
-// Keeps the storage of the fields' strings, and of the vector when there is room, leaving fields
-// empty; or, when the thread keeps nothing, leaves fields as it is.
-void give_back_storage(Fields& fields) noexcept;
+// The smallest block kept on this thread with room for n fields, so that a request's few fields
+// do not take a response's block; an empty one when none fits.
+FieldBlock take_fields(std::size_t n) noexcept;
 
-// Inline: most headers destroyed were moved from, and have nothing to give.
-inline void give_back(Fields& fields) noexcept {
-  if (fields.capacity() != 0) give_back_storage(fields);
-}
+// Keeps the block as it is, its pairs built and their strings' storage in place, for the
+// thread's next fields. False when the thread keeps no more (or none): the caller frees it.
+bool keep_fields(const FieldBlock& block) noexcept;
+
+// Destroys the block's pairs and frees it; their strings' storage is given back first.
+void free_fields(const FieldBlock& block) noexcept;
 
 // The bytes of storage this thread keeps, for memory reports: at most some hundreds of KiB
 // however many responses it made.

@@ -202,3 +202,25 @@ TEST_CASE("fields removed are gone from every view, and the order of the others 
   CHECK(headers.size() == 1);
   CHECK(*headers.get("host") == "example.com");
 }
+
+TEST_CASE("a set made in the storage of a larger earlier one shows only its own fields") {
+  {
+    Headers earlier;
+    earlier.reserve(16);
+    for (int i = 0; i < 10; ++i) earlier.emplace_unchecked("X-Field-" + std::to_string(i), "an earlier value, not in place");
+  }
+  Headers next;
+  next.reserve(16);
+  next.emplace_unchecked("Server", "nginx");
+  next.emplace_unchecked("Content-Length", "1024");
+  CHECK(next.size() == 2);
+  CHECK(std::distance(next.begin(), next.end()) == 2);
+  CHECK_FALSE(next.contains("X-Field-2"));
+  CHECK(next == Headers{{"Server", "nginx"}, {"Content-Length", "1024"}});
+  const Headers copy = next;
+  CHECK(copy.size() == 2);
+  next.remove("Server");
+  CHECK(next == Headers{{"Content-Length", "1024"}});
+  next.prepend("Host", "example.org");
+  CHECK(next == Headers{{"Host", "example.org"}, {"Content-Length", "1024"}});
+}

@@ -83,23 +83,54 @@ TEST_CASE("strings larger than the largest class kept are left to be freed") {
   CHECK(large.size() == size);
 }
 
-TEST_CASE("a field vector goes to the smallest request it fits, its strings kept apart") {
-  spare::Fields small = spare::fields_with_room(6);
-  spare::Fields large = spare::fields_with_room(16);
-  large.emplace_back("Content-Type", spare::copy_of("application/octet-stream"));
-  const char* value_storage = large.back().second.data();
-  const auto* small_storage = small.data();
-  const auto* large_storage = large.data();
-  spare::give_back(large);
-  spare::give_back(small);
-  CHECK(large.empty());
-  // The response's 16 fields take the larger vector although the smaller was given back last.
-  const spare::Fields response = spare::fields_with_room(16);
-  const spare::Fields request = spare::fields_with_room(6);
-  CHECK(response.data() == large_storage);
-  CHECK(request.data() == small_storage);
+TEST_CASE("a set of fields leaves its storage, strings in place, to the smallest set it fits") {
+  const httpxx::Headers::value_type* request_pairs = nullptr;
+  const httpxx::Headers::value_type* response_pairs = nullptr;
+  const char* date_storage = nullptr;
+  {
+    httpxx::Headers request;
+    request.reserve(6);
+    request.emplace_unchecked("Host", "127.0.0.1");
+    httpxx::Headers response;
+    response.reserve(16);
+    response.emplace_unchecked("Server", "nginx");
+    response.emplace_unchecked("Date", "Sat, 21 Nov 2026 10:00:00 GMT");
+    request_pairs = request.begin();
+    response_pairs = response.begin();
+    date_storage = response.find("Date")->data();
+  }   // the response's storage is given back first, the request's last
+  // The response's 16 fields take the larger block although the smaller was given back last.
+  httpxx::Headers response;
+  response.reserve(16);
+  httpxx::Headers request;
+  request.reserve(6);
+  CHECK(response.begin() == response_pairs);
+  CHECK(request.begin() == request_pairs);
   CHECK(response.empty());
-  CHECK(spare::string_with_room(24).data() == value_storage);
+  CHECK(request.empty());
+  // The next response's Date is written where the last one's was, in its string's storage.
+  response.emplace_unchecked("Server", "nginx");
+  response.emplace_unchecked("Date", "Sun, 22 Nov 2026 10:00:00 GMT");
+  CHECK(response.find("Date")->data() == date_storage);
+  CHECK(*response.find("Date") == "Sun, 22 Nov 2026 10:00:00 GMT");
+  CHECK(response.size() == 2);
+}
+
+TEST_CASE("a field longer than the storage left in its place takes storage given back") {
+  {
+    httpxx::Headers earlier;
+    earlier.reserve(16);
+    earlier.emplace_unchecked("Server", "nginx");
+  }
+  std::string value = spare::string_with_room(100);
+  value.assign(100, 'v');
+  const char* storage = value.data();
+  spare::give_back(value);
+  httpxx::Headers next;
+  next.reserve(16);
+  next.emplace_unchecked("Server", std::string(90, 'w'));
+  CHECK(next.find("Server")->data() == storage);
+  CHECK(*next.find("Server") == std::string(90, 'w'));
 }
 
 TEST_CASE("headers and URLs give their storage to the next ones") {
