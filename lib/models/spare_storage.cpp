@@ -21,7 +21,7 @@ static_assert((std::size_t{1} << max_class) - 1 == max_kept_room);
 constexpr std::size_t max_slots = 16;
 
 // What one thread keeps: 16 strings of each class up to 2 KiB, fewer above, so that it keeps
-// under 192 KiB of strings however its responses are sized (and 32 KiB of field vectors).
+// under 192 KiB of strings however its responses are sized (and 8 blocks of fields, below).
 constexpr std::size_t slots_of(unsigned size_class) noexcept {
   return size_class <= 10 ? max_slots : max_slots >> (size_class - 10);
 }
@@ -32,8 +32,8 @@ unsigned class_of_capacity(std::size_t capacity) noexcept {
 
 unsigned class_for_room(std::size_t n) noexcept { return static_cast<unsigned>(std::bit_width(n)); }
 
-// Field blocks are few (a request's and a response's each) and kept whole, up to this many
-// fields of room.
+// Field blocks are few (a request's and a response's each) and kept whole, their strings in
+// place, up to this many fields of room: at most 8 x 64 x 2 strings of up to 16 KiB.
 constexpr std::size_t field_block_slots = 8;
 constexpr std::size_t max_kept_fields = 64;
 
@@ -128,6 +128,13 @@ bool keep_fields(const FieldBlock& block) noexcept {
   Spare* const kept = ThreadSpare::get();
   if (kept == nullptr || block.capacity > max_kept_fields || kept->field_count == field_block_slots) {
     return false;
+  }
+  // Its strings are kept in place, up to the room of the largest kept apart: so that what a
+  // thread keeps stays bounded whatever fields its messages carried.
+  for (std::size_t i = 0; i < block.built; ++i) {
+    auto& [name, value] = block.pairs[i];
+    if (name.capacity() > max_kept_room) [[unlikely]] std::string().swap(name);
+    if (value.capacity() > max_kept_room) [[unlikely]] std::string().swap(value);
   }
   kept->fields[kept->field_count++] = block;
   return true;

@@ -182,3 +182,22 @@ TEST_CASE("storage given back on a thread that takes some is freed when that thr
     CHECK(value.empty());   // kept by this thread, and freed as it exits (ASan reports a leak otherwise)
   }).join();
 }
+
+TEST_CASE("a kept set of fields keeps no string larger than the largest kept apart") {
+  const std::string large(2 * (spare::max_kept_room + 1), 'h');
+  const httpxx::Headers::value_type* pairs = nullptr;
+  {
+    httpxx::Headers earlier;
+    earlier.reserve(16);
+    earlier.emplace_unchecked("X-Large", large);
+    earlier.emplace_unchecked("Server", "nginx");
+    pairs = earlier.begin();
+  }
+  httpxx::Headers next;
+  next.reserve(16);
+  REQUIRE(next.begin() == pairs);
+  // The first pair's value was freed when the set was kept: it has no more than in-place room.
+  next.emplace_unchecked("X-Small", "v");
+  CHECK(next.begin()->second.capacity() <= spare::in_place_capacity);
+  CHECK(*next.find("X-Small") == "v");
+}
