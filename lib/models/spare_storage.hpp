@@ -39,13 +39,6 @@ inline std::string copy_of(std::string_view s) {
   return spare_copy(s);
 }
 
-// Converts to copy_of(bytes): as an emplace's argument, the string is made in its place in the
-// container rather than moved there.
-struct CopyOf {
-  std::string_view bytes;
-  operator std::string() const { return copy_of(bytes); }
-};
-
 // Keeps s's storage for the thread's next strings, leaving s empty; or, when there is no room
 // or the thread takes none, leaves s as it is for its destructor to free.
 void give_back_storage(std::string& s) noexcept;
@@ -66,8 +59,9 @@ struct FieldBlock {
 // do not take a response's block; an empty one when none fits.
 FieldBlock take_fields(std::size_t n) noexcept;
 
-// Keeps the block as it is, its pairs built and their strings' storage in place, for the
-// thread's next fields. False when the thread keeps no more (or none): the caller frees it.
+// Keeps the block, its pairs built and their strings' storage in place (but for strings of more
+// than max_kept_room, freed), for the thread's next fields. False when the thread keeps no more
+// blocks (or none, or not one this large): the caller frees it.
 bool keep_fields(const FieldBlock& block) noexcept;
 
 // Destroys the block's pairs and frees it; their strings' storage is given back first.
