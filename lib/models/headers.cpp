@@ -77,8 +77,7 @@ void Headers::release_storage() noexcept {
 void Headers::move_storage(std::size_t capacity) {
   value_type* const pairs = std::allocator<value_type>().allocate(capacity);
   std::uninitialized_move_n(fields_, built_, pairs);
-  std::destroy_n(fields_, built_);
-  if (fields_ != nullptr) std::allocator<value_type>().deallocate(fields_, capacity_);
+  if (fields_ != nullptr) detail::spare_storage::free_fields({fields_, built_, capacity_});   // moved from
   fields_ = pairs;
   capacity_ = capacity;
 }
@@ -129,10 +128,7 @@ void Headers::erase_at(std::size_t index) noexcept {
 }
 
 // Delegating to the default constructor, so that the storage is released if a copy throws.
-Headers::Headers(const Headers& other) : Headers() {
-  reserve(other.size_);
-  for (const auto& [name, value] : other) emplace_unchecked(name, value);
-}
+Headers::Headers(const Headers& other) : Headers() { *this = other; }
 
 Headers::Headers(Headers&& other) noexcept
     : fields_(std::exchange(other.fields_, nullptr)),
