@@ -41,6 +41,9 @@ class Request {
   // encoded from content / data / files / json with its Content-Type and Content-Length (or
   // Transfer-Encoding: chunked when the length is unknown).
   Request(std::string method, URL url, RequestOptions options = {});
+  // The same, with the fields a client sends on every request: options.headers replace those of
+  // the same names (httpx's Client.build_request).
+  Request(std::string method, URL url, RequestOptions options, const Headers& client_headers);
 
   const std::string& method() const noexcept { return method_; }
   const URL& url() const noexcept { return url_; }

@@ -55,15 +55,9 @@ URL merge_url(const std::optional<URL>& base_url, std::string_view url) {
 
 Request build_client_request(const ClientOptions& client, const std::optional<URL>&,
                              std::string_view method, URL url, RequestOptions options) {
-  Headers headers;
-  // Room for the automatic Host and Content-Length too, which the request puts first.
-  headers.reserve(client.headers.size() + options.headers.size() + 2);
-  headers.update(client.headers);
-  headers.update(options.headers);
-  options.headers = std::move(headers);
   if (!client.params.empty()) options.params = client.params.merge(options.params);
   const Timeout timeout = options.timeout.value_or(client.timeout);
-  Request request(std::string(method), std::move(url), std::move(options));
+  Request request(std::string(method), std::move(url), std::move(options), client.headers);
   request.set_timeout(timeout);
   return request;
 }

@@ -26,9 +26,10 @@ bool has_content_length_semantics(std::string_view method) {
 }
 
 // The boundary of a multipart Content-Type the caller set, so the body matches the header
-// (httpx's get_multipart_boundary_from_content_type).
-std::string boundary_from(const Headers& headers) {
-  const std::string* content_type = headers.find("Content-Type");
+// (httpx's get_multipart_boundary_from_content_type): the request's, else the client's.
+std::string boundary_from(const Headers& given, const Headers& client_headers) {
+  const std::string* content_type = given.find("Content-Type");
+  if (content_type == nullptr) content_type = client_headers.find("Content-Type");
   if (content_type == nullptr || content_type->rfind("multipart/form-data", 0) != 0) return {};
   std::string_view rest(*content_type);
   while (!rest.empty()) {
@@ -72,6 +73,11 @@ GivenFields given_fields(const Headers& headers) {
   return present;
 }
 
+GivenFields operator|(const GivenFields& a, const GivenFields& b) {
+  return {a.host || b.host, a.content_length || b.content_length, a.transfer_encoding || b.transfer_encoding,
+          a.content_type || b.content_type};
+}
+
 // The Content-Length or Transfer-Encoding of a body (RFC 9112 sections 6.2 and 6.1).
 void set_length_headers(Headers& headers, const detail::RequestBody& body) {
   if (const auto length = body.length()) {
@@ -95,11 +101,14 @@ std::string checked_method(std::string method) {
 }  // namespace
 
 Request::Request(std::string method, URL url, RequestOptions options)
+    : Request(std::move(method), std::move(url), std::move(options), Headers()) {}
+
+Request::Request(std::string method, URL url, RequestOptions options, const Headers& client_headers)
     : method_(checked_method(to_upper(std::move(method)))),
       url_(std::move(url)),
       timeout_(std::move(options.timeout)) {
   if (!options.params.empty()) url_ = url_.copy_with_params(url_.params().merge(options.params));
-  Headers& given = options.headers;
+  const Headers& given = options.headers;
 
   // The body from exactly one source, in httpx's order of precedence.
   std::string content_type;
@@ -107,7 +116,7 @@ Request::Request(std::string method, URL url, RequestOptions options)
     // An empty content is no body at all, as on the wire.
     if (!options.content->empty()) body_ = detail::make_bytes_body(std::move(*options.content));
   } else if (!options.files.empty()) {
-    auto encoded = detail::encode_multipart(options.data, options.files, boundary_from(given));
+    auto encoded = detail::encode_multipart(options.data, options.files, boundary_from(given, client_headers));
     body_ = std::move(encoded.body);
     content_type = std::move(encoded.content_type);
   } else if (!options.data.empty()) {
@@ -120,18 +129,24 @@ Request::Request(std::string method, URL url, RequestOptions options)
     content_type = std::move(encoded.content_type);
   }
 
-  // httpx's Request._prepare: the automatic fields go first, Host before the rest, then the
-  // caller's fields, then the body's. The caller's Content-Length / Transfer-Encoding /
-  // Content-Type win (httpx's setdefault); either framing field set by the caller suppresses
-  // ours, as a message never carries both (RFC 9112 section 6.1).
-  const GivenFields present = given_fields(given);
+  // httpx's Request._prepare: the automatic fields go first, Host before Content-Length, then the
+  // client's fields with the request's over those of the same names, then the body's. The
+  // caller's Content-Length / Transfer-Encoding / Content-Type win (httpx's setdefault); either
+  // framing field set by the caller suppresses ours, as a message never carries both (RFC 9112
+  // section 6.1). The fields are written in their final order, none moved afterwards: in the
+  // storage of the thread's last request (spare_storage), each lands where the same field was,
+  // and an unchanged one is not written at all.
+  const GivenFields present = given_fields(client_headers) | given_fields(given);
   const bool caller_framed = present.content_length || present.transfer_encoding;
-  headers_ = std::move(given);   // with the room a client reserved for the automatic fields
-  if (!body_ && !caller_framed && has_content_length_semantics(method_)) {
-    headers_.prepend_unchecked("Content-Length", "0");
-  }
+  headers_.reserve(client_headers.size() + given.size() + 2);
   // The URL's host is already validated: it cannot carry CR or LF.
-  if (!present.host && !url_.host().empty()) headers_.prepend_unchecked("Host", detail::spare_storage::copy_of(url_.netloc()));
+  if (!present.host && !url_.host().empty()) headers_.emplace_unchecked("Host", url_.netloc());
+  if (!body_ && !caller_framed && has_content_length_semantics(method_)) {
+    headers_.emplace_unchecked("Content-Length", "0");
+  }
+  // None of the client's fields is one of ours, which the request would not add then.
+  for (const auto& [name, value] : client_headers) headers_.emplace_unchecked(name, value);
+  headers_.update(given);
   if (body_ && !caller_framed) set_length_headers(headers_, *body_);
   if (!content_type.empty() && !present.content_type) headers_.add("Content-Type", std::move(content_type));
 }

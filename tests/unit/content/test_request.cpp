@@ -138,6 +138,42 @@ TEST_CASE("a caller's framing header suppresses ours") {
   CHECK(cl.headers().get_list("Content-Length") == std::vector<std::string>{"3"});
 }
 
+TEST_CASE("a client's headers go under the request's, after the automatic fields") {
+  const Headers client{{"Accept", "*/*"}, {"X-Both", "client"}, {"X-Client", "c"}};
+  Request r("post", URL("http://x.test/"), {.headers = {{"x-both", "request"}}}, client);
+  // httpx's order: Host and Content-Length, the client's fields, the request's replacing theirs.
+  CHECK(names(r.headers()) == std::vector<std::string>{"Host", "Content-Length", "Accept", "X-Client", "x-both"});
+  CHECK(header(r, "X-Both") == "request");
+
+  SUBCASE("a client's Host or framing field suppresses ours") {
+    Request own("POST", URL("http://x.test/"), {}, Headers{{"Host", "y.test"}, {"Content-Length", "0"}});
+    CHECK(names(own.headers()) == std::vector<std::string>{"Host", "Content-Length"});
+    CHECK(header(own, "Host") == "y.test");
+    Request te("POST", URL("http://x.test/"), {.content = "abc"}, Headers{{"Transfer-Encoding", "chunked"}});
+    CHECK_FALSE(te.headers().contains("Content-Length"));
+  }
+  SUBCASE("a multipart body takes its boundary from the client's Content-Type, unless the request has one") {
+    const Headers multipart{{"Content-Type", "multipart/form-data; boundary=client"}};
+    Request from_client("POST", URL("http://x.test/"), {.files = {{"f", File{"a.txt", "hi", ""}}}}, multipart);
+    CHECK(from_client.content().starts_with("--client\r\n"));
+    CHECK(header(from_client, "Content-Type") == "multipart/form-data; boundary=client");
+    Request from_request("POST", URL("http://x.test/"),
+                         {.headers = {{"Content-Type", "multipart/form-data; boundary=own"}},
+                          .files = {{"f", File{"a.txt", "hi", ""}}}},
+                         multipart);
+    CHECK(from_request.content().starts_with("--own\r\n"));
+    CHECK(header(from_request, "Content-Type") == "multipart/form-data; boundary=own");
+  }
+  SUBCASE("the same fields built again give the same request") {
+    // The second request is written into the storage the first one left (spare_storage).
+    const auto first_names = names(r.headers());
+    { Request dropped("GET", URL("http://x.test:81/"), {}, client); }
+    Request again("post", URL("http://x.test/"), {.headers = {{"x-both", "request"}}}, client);
+    CHECK(names(again.headers()) == first_names);
+    CHECK(again.headers() == r.headers());
+  }
+}
+
 TEST_CASE("a method is a token: one that would change the request line is refused") {
   CHECK(Request("m-search", URL("http://a.test/")).method() == "M-SEARCH");
   CHECK(Request("PROPFIND", URL("http://a.test/")).method() == "PROPFIND");
