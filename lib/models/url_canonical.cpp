@@ -10,13 +10,6 @@ namespace {
 
 bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-bool is_digits(std::string_view s) noexcept {
-  if (s.empty()) return false;
-  for (const char c : s)
-    if (!is_digit(c)) return false;
-  return true;
-}
-
 // Which characters each component may hold to be copied by the parser unchanged. A host: lower-
 // case ASCII letters, digits, '-' and '.' (UTS #46 maps them to themselves). A path: those no
 // percent-encode set of §1.3 contains and that mean nothing more to the parser there,
@@ -44,40 +37,38 @@ bool is(char c, CharClass char_class) noexcept {
   return (char_classes[static_cast<unsigned char>(c)] & char_class) != 0;
 }
 
-// §4.4 "ends in a number": the last label all digits (or "0x" and hex, left to the parser) makes
-// the host an IPv4 address, canonical only as four decimal parts of 0 to 255 without leading
-// zeros.
-bool is_canonical_ipv4(std::string_view host) noexcept {
-  int parts = 0;
-  while (true) {
-    const auto dot = host.find('.');
-    const auto part = host.substr(0, dot);
-    if (!is_digits(part) || part.size() > 3 || (part.size() > 1 && part[0] == '0')) return false;
-    int value = 0;
-    for (const char c : part) value = value * 10 + (c - '0');
-    if (value > 255) return false;
-    ++parts;
-    if (dot == std::string_view::npos) break;
-    host.remove_prefix(dot + 1);
+// The end of the host starting at i, when §3.5 "host parser" returns it unchanged: labels of host
+// characters, none empty and none "xn--" (those are checked as punycode). By §4.4 "ends in a
+// number", a last label of digits (or "0x" and hex, left to the parser) makes the host an IPv4
+// address, canonical only as four decimal parts of 0 to 255 without leading zeros. One pass, as
+// every request with a URL string comes this way. npos when not canonical.
+std::size_t canonical_host_end(std::string_view input, std::size_t i) noexcept {
+  constexpr std::size_t not_canonical = std::string_view::npos;
+  const std::size_t n = input.size();
+  int labels = 0;
+  bool ipv4_parts = true;   // every label so far a canonical IPv4 part
+  for (;;) {
+    const std::size_t label_start = i;
+    bool digits = true;
+    std::uint32_t value = 0;
+    for (; i < n && input[i] != '.' && is(input[i], host_char); ++i) {
+      if (is_digit(input[i])) {
+        value = value * 10 + static_cast<std::uint32_t>(input[i] - '0');
+      } else {
+        digits = false;
+      }
+    }
+    const std::string_view label = input.substr(label_start, i - label_start);
+    if (label.empty() || label.starts_with("xn--")) return not_canonical;
+    ++labels;
+    if (!digits || label.size() > 3 || (label.size() > 1 && label[0] == '0') || value > 255) ipv4_parts = false;
+    if (i < n && input[i] == '.') {
+      ++i;
+      continue;
+    }
+    if (digits) return ipv4_parts && labels == 4 ? i : not_canonical;
+    return label.starts_with("0x") ? not_canonical : i;
   }
-  return parts == 4;
-}
-
-// A host of host characters that §3.5 "host parser" returns unchanged: no empty label and no
-// "xn--" label (those are checked as punycode), or else IPv4.
-bool is_canonical_host(std::string_view host) noexcept {
-  if (host.empty()) return false;
-  std::string_view last;
-  std::string_view rest = host;
-  while (true) {
-    const auto dot = rest.find('.');
-    last = rest.substr(0, dot);
-    if (last.empty() || last.starts_with("xn--")) return false;
-    if (dot == std::string_view::npos) break;
-    rest.remove_prefix(dot + 1);
-  }
-  if (is_digits(last)) return is_canonical_ipv4(host);
-  return !last.starts_with("0x");
 }
 
 bool is_dot_segment(std::string_view segment) noexcept { return segment == "." || segment == ".."; }
@@ -101,9 +92,9 @@ std::optional<CanonicalLayout> match_canonical_url(std::string_view input) noexc
   const std::size_t n = input.size();
   i = layout.scheme_end + 3;
   layout.host_start = static_cast<std::uint32_t>(i);
-  while (i < n && is(input[i], host_char)) ++i;
+  i = canonical_host_end(input, i);
+  if (i == std::string_view::npos) return std::nullopt;
   layout.host_end = static_cast<std::uint32_t>(i);
-  if (!is_canonical_host(input.substr(layout.host_start, i - layout.host_start))) return std::nullopt;
 
   if (i < n && input[i] == ':') {
     // The serializer writes the port in decimal without leading zeros, and never the default.
