@@ -27,37 +27,40 @@ void EventLoopDriver::check_not_on_loop() {
   }
 }
 
-void EventLoopDriver::complete(std::atomic<bool>& done) {
-  {
-    std::lock_guard lock(mutex_);
-    done.store(true, std::memory_order_release);
-  }
+// The waiters count themselves under mutex_ before they test their condition and sleep; the
+// calls below change that condition before they read the count (both sequentially consistent).
+// So either a waiter sees the change and does not sleep, or the count is seen and the waiter is
+// woken under the mutex. A thread alone on its client takes no lock.
+void EventLoopDriver::wake_waiters() {
+  if (waiters_.load() == 0) return;
+  { std::lock_guard lock(mutex_); }
   changed_.notify_all();
 }
 
+void EventLoopDriver::complete(std::atomic<bool>& done) {
+  done.store(true);
+  wake_waiters();   // the caller's storage is not touched after this
+}
+
 bool EventLoopDriver::try_take_loop() {
-  std::lock_guard lock(mutex_);
-  if (driver_.load(std::memory_order_relaxed) != std::thread::id()) return false;
-  driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
-  return true;
+  std::thread::id none;
+  return driver_.compare_exchange_strong(none, std::this_thread::get_id());
 }
 
 void EventLoopDriver::hand_over_loop() {
-  {
-    std::lock_guard lock(mutex_);
-    driver_.store(std::thread::id(), std::memory_order_relaxed);
-  }
-  changed_.notify_all();   // a waiting thread takes over the loop for its own call
+  driver_.store(std::thread::id());
+  wake_waiters();   // a waiting thread takes over the loop for its own call
 }
 
 void EventLoopDriver::drive(const std::atomic<bool>& done, bool driving) {
-  if (!driving) {
-    std::unique_lock lock(mutex_);
+  while (!driving) {
     // The driving thread completes our call, or hands the loop over.
-    const auto loop_free = [this] { return driver_.load(std::memory_order_relaxed) == std::thread::id(); };
-    changed_.wait(lock, [&] { return loop_free() || done.load(std::memory_order_acquire); });
-    if (done.load(std::memory_order_acquire)) return;
-    driver_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+    std::unique_lock lock(mutex_);
+    waiters_.fetch_add(1);
+    changed_.wait(lock, [&] { return done.load() || driver_.load() == std::thread::id(); });
+    waiters_.fetch_sub(1);
+    if (done.load()) return;
+    driving = try_take_loop();   // or another waiter took it first
   }
   try {
     while (!done.load(std::memory_order_acquire)) {

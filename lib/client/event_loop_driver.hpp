@@ -49,6 +49,8 @@ class EventLoopDriver final : public BlockingDriver {
                       bool driving);
   // Sets done and wakes the threads waiting in drive().
   void complete(std::atomic<bool>& done);
+  // Wakes the threads waiting in drive(), if any, to test their conditions again.
+  void wake_waiters();
   // Makes the calling thread the driver if none is; false when another thread drives.
   bool try_take_loop();
   // Ends the calling thread's driving and lets a waiting thread take the loop over.
@@ -58,10 +60,11 @@ class EventLoopDriver final : public BlockingDriver {
   void drive(const std::atomic<bool>& done, bool driving);
 
   asio::io_context context_;
+  // For the threads waiting in drive() only; the loop is taken and calls complete without it.
   std::mutex mutex_;
   std::condition_variable changed_;
-  // The driving thread, none when the loop is free. Written under mutex_; read without it by
-  // check_not_on_loop, where only the driving thread itself, which wrote it, compares equal.
+  std::atomic<int> waiters_ = 0;
+  // The driving thread, none when the loop is free.
   std::atomic<std::thread::id> driver_{};
 };
 
