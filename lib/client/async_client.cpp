@@ -11,35 +11,22 @@ AsyncClient::~AsyncClient() = default;
 AsyncClient::AsyncClient(AsyncClient&&) noexcept = default;
 AsyncClient& AsyncClient::operator=(AsyncClient&&) noexcept = default;
 
-namespace {
-
-// The request is built before the coroutine starts, so that the caller's url and options need
-// not outlive the call expression.
-template <class Url>
-asio::awaitable<Response> build_and_send(detail::ClientCore& core, std::string_view method, const Url& url,
-                                         RequestOptions options, bool stream) {
-  SendOptions send_options{stream, options.auth, options.follow_redirects};
-  return core.send(core.build_request(method, url, std::move(options)), std::move(send_options));
-}
-
-}  // namespace
-
 asio::awaitable<Response> AsyncClient::request(std::string_view method, std::string_view url,
                                                RequestOptions options) {
-  return build_and_send(*core_, method, url, std::move(options), false);
+  return core_->request(method, url, std::move(options), false);
 }
 
 asio::awaitable<Response> AsyncClient::request(std::string_view method, const URL& url, RequestOptions options) {
-  return build_and_send(*core_, method, url, std::move(options), false);
+  return core_->request(method, url, std::move(options), false);
 }
 
 asio::awaitable<Response> AsyncClient::stream(std::string_view method, std::string_view url,
                                               RequestOptions options) {
-  return build_and_send(*core_, method, url, std::move(options), true);
+  return core_->request(method, url, std::move(options), true);
 }
 
 asio::awaitable<Response> AsyncClient::stream(std::string_view method, const URL& url, RequestOptions options) {
-  return build_and_send(*core_, method, url, std::move(options), true);
+  return core_->request(method, url, std::move(options), true);
 }
 
 #define HTTPXX_ASYNC_VERB(name, method)                                                          \

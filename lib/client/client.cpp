@@ -45,19 +45,19 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 Response Client::request(std::string_view method, std::string_view url, RequestOptions options) {
-  return impl_->call(impl_->async_.request(method, url, std::move(options)), false);
+  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), false), false);
 }
 
 Response Client::request(std::string_view method, const URL& url, RequestOptions options) {
-  return impl_->call(impl_->async_.request(method, url, std::move(options)), false);
+  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), false), false);
 }
 
 Response Client::stream(std::string_view method, std::string_view url, RequestOptions options) {
-  return impl_->call(impl_->async_.stream(method, url, std::move(options)), true);
+  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), true), true);
 }
 
 Response Client::stream(std::string_view method, const URL& url, RequestOptions options) {
-  return impl_->call(impl_->async_.stream(method, url, std::move(options)), true);
+  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), true), true);
 }
 
 Response Client::send(Request request, SendOptions options) {

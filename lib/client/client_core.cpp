@@ -99,12 +99,28 @@ Transport& ClientCore::transport_for(const URL& url) const {
   return *default_transport_;
 }
 
-Request ClientCore::build_request(std::string_view method, std::string_view url, RequestOptions options) const {
+Request ClientCore::build_request(std::string_view method, std::string_view url, RequestOptions&& options) const {
   return build_client_request(options_, base_url_, method, merge_url(base_url_, url), std::move(options));
 }
 
-Request ClientCore::build_request(std::string_view method, const URL& url, RequestOptions options) const {
+Request ClientCore::build_request(std::string_view method, const URL& url, RequestOptions&& options) const {
   return build_client_request(options_, base_url_, method, url, std::move(options));
+}
+
+template <class Url>
+Awaitable<Response> ClientCore::build_and_send(std::string_view method, const Url& url, RequestOptions&& options,
+                                               bool stream) {
+  SendOptions send_options{stream, options.auth, options.follow_redirects};
+  return send(build_request(method, url, std::move(options)), std::move(send_options));
+}
+
+Awaitable<Response> ClientCore::request(std::string_view method, std::string_view url, RequestOptions&& options,
+                                        bool stream) {
+  return build_and_send(method, url, std::move(options), stream);
+}
+
+Awaitable<Response> ClientCore::request(std::string_view method, const URL& url, RequestOptions&& options, bool stream) {
+  return build_and_send(method, url, std::move(options), stream);
 }
 
 Awaitable<Response> ClientCore::send(Request request, SendOptions options) {

@@ -54,7 +54,7 @@ URL merge_url(const std::optional<URL>& base_url, std::string_view url) {
 }
 
 Request build_client_request(const ClientOptions& client, const std::optional<URL>&,
-                             std::string_view method, URL url, RequestOptions options) {
+                             std::string_view method, URL url, RequestOptions&& options) {
   if (!client.params.empty()) options.params = client.params.merge(options.params);
   const Timeout timeout = options.timeout.value_or(client.timeout);
   Request request(std::string(method), std::move(url), std::move(options), client.headers);
