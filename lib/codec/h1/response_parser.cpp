@@ -54,14 +54,6 @@ struct ParserCallbacks {
     return 0;
   }
 
-  static int on_header_field_complete(llhttp_t* p) {
-    ResponseParser& s = self(p);
-    if (++s.field_count_ > s.limits_.max_header_count) {
-      return s.reject(Errc::too_many_headers, "too many header fields");
-    }
-    return 0;
-  }
-
   static int on_header_value(llhttp_t* p, const char* at, std::size_t n) {
     ResponseParser& s = self(p);
     if (s.phase_ == ResponseParser::Phase::body && s.count_trailer_bytes(n) != 0) return -1;
@@ -69,8 +61,13 @@ struct ParserCallbacks {
     return 0;
   }
 
+  // Every field ends here, an empty value too: the fields are counted here rather than in a
+  // callback of their own when each name ends.
   static int on_header_value_complete(llhttp_t* p) {
     ResponseParser& s = self(p);
+    if (++s.field_count_ > s.limits_.max_header_count) {
+      return s.reject(Errc::too_many_headers, "too many header fields");
+    }
     // RFC 9112 section 5.1: OWS around the value is not part of it; llhttp drops the leading
     // whitespace only.
     std::string_view value = s.value_.view();
@@ -125,7 +122,6 @@ struct ParserCallbacks {
       t.on_status = on_status;
       t.on_status_complete = on_status_complete;
       t.on_header_field = on_header_field;
-      t.on_header_field_complete = on_header_field_complete;
       t.on_header_value = on_header_value;
       t.on_header_value_complete = on_header_value_complete;
       t.on_headers_complete = on_headers_complete;

@@ -364,6 +364,9 @@ TEST_CASE("h1 parser: head size and field count limits") {
 
   CHECK(run_whole("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", false, false, small)
             .error == Errc::too_many_headers);
+  // Fields with empty values count too.
+  CHECK(run_whole("HTTP/1.1 200 OK\r\nA:\r\nB: \r\nC:\r\nD:\r\n\r\n", false, false, small).error ==
+        Errc::too_many_headers);
   CHECK_FALSE(
       run_whole("HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nContent-Length: 0\r\n\r\n", false, false, small)
           .error);
