@@ -262,7 +262,7 @@ void Headers::update(const Headers& other) {
   // httpx's Headers.update: our fields of every name in other go, then other's are appended.
   // other's fields are already validated, so they are appended as they are.
   if (&other == this) return;
-  if (size_ != 0) {   // a client's headers are copied into an empty set for each request
+  if (size_ != 0) {   // an empty set has nothing to remove
     for (const auto& [name, value] : other) remove(name);
   }
   reserve(size_ + other.size_);
