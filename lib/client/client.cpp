@@ -1,5 +1,7 @@
 #include "httpxx/client.hpp"
 
+#include <optional>
+
 #include "client/client_core.hpp"
 #include "client/event_loop_driver.hpp"
 #include "httpxx/async_client.hpp"
@@ -16,11 +18,14 @@ class BlockingClientImpl {
 
   ~BlockingClientImpl() { close(); }
 
-  // Runs the call's awaitable to completion on the loop.
-  Response call(asio::awaitable<Response> op, bool stream) {
-    Response response = driver_->call(std::move(op));
-    if (stream) response.set_blocking_driver(driver_);
-    return response;
+  // Runs a call to completion on the loop: start(answer) gives the core's coroutine that builds
+  // the response in answer.
+  template <class Start>
+  Response call(bool stream, Start&& start) {
+    std::optional<Response> answer;
+    driver_->call(start(answer));
+    if (stream) answer->set_blocking_driver(driver_);
+    return std::move(*answer);
   }
 
   void close() {
@@ -45,24 +50,34 @@ Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
 Response Client::request(std::string_view method, std::string_view url, RequestOptions options) {
-  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), false), false);
+  return impl_->call(false, [&](auto& answer) {
+    return impl_->async_.core_->request(method, url, std::move(options), false, answer);
+  });
 }
 
 Response Client::request(std::string_view method, const URL& url, RequestOptions options) {
-  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), false), false);
+  return impl_->call(false, [&](auto& answer) {
+    return impl_->async_.core_->request(method, url, std::move(options), false, answer);
+  });
 }
 
 Response Client::stream(std::string_view method, std::string_view url, RequestOptions options) {
-  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), true), true);
+  return impl_->call(true, [&](auto& answer) {
+    return impl_->async_.core_->request(method, url, std::move(options), true, answer);
+  });
 }
 
 Response Client::stream(std::string_view method, const URL& url, RequestOptions options) {
-  return impl_->call(impl_->async_.core_->request(method, url, std::move(options), true), true);
+  return impl_->call(true, [&](auto& answer) {
+    return impl_->async_.core_->request(method, url, std::move(options), true, answer);
+  });
 }
 
 Response Client::send(Request request, SendOptions options) {
   const bool stream = options.stream;
-  return impl_->call(impl_->async_.send(std::move(request), std::move(options)), stream);
+  return impl_->call(stream, [&](auto& answer) {
+    return impl_->async_.core_->send(std::move(request), std::move(options), answer);
+  });
 }
 
 #define HTTPXX_VERB(name, method)                                                  \

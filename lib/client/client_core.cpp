@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <type_traits>
+#include <variant>
 
 #include "client/client_policy.hpp"
 #include "httpxx/errors.hpp"
@@ -107,33 +109,56 @@ Request ClientCore::build_request(std::string_view method, const URL& url, Reque
   return build_client_request(options_, base_url_, method, url, std::move(options));
 }
 
-template <class Url>
-Awaitable<Response> ClientCore::build_and_send(std::string_view method, const Url& url, RequestOptions&& options,
-                                               bool stream) {
+template <class Result, class Url>
+Awaitable<Result> ClientCore::build_and_send(std::string_view method, const Url& url, RequestOptions&& options,
+                                             bool stream, std::optional<Response>* answer) {
   SendOptions send_options{stream, options.auth, options.follow_redirects};
-  return send(build_request(method, url, std::move(options)), std::move(send_options));
+  auto request = frame_pool::make_shared<Request>(build_request(method, url, std::move(options)));
+  return send_all<Result>(shared_from_this(), std::move(request), std::move(send_options), answer);
 }
 
 Awaitable<Response> ClientCore::request(std::string_view method, std::string_view url, RequestOptions&& options,
                                         bool stream) {
-  return build_and_send(method, url, std::move(options), stream);
+  return build_and_send<Response>(method, url, std::move(options), stream, nullptr);
 }
 
-Awaitable<Response> ClientCore::request(std::string_view method, const URL& url, RequestOptions&& options, bool stream) {
-  return build_and_send(method, url, std::move(options), stream);
+Awaitable<Response> ClientCore::request(std::string_view method, const URL& url, RequestOptions&& options,
+                                        bool stream) {
+  return build_and_send<Response>(method, url, std::move(options), stream, nullptr);
 }
 
+Awaitable<void> ClientCore::request(std::string_view method, std::string_view url, RequestOptions&& options,
+                                    bool stream, std::optional<Response>& answer) {
+  return build_and_send<void>(method, url, std::move(options), stream, &answer);
+}
+
+Awaitable<void> ClientCore::request(std::string_view method, const URL& url, RequestOptions&& options, bool stream,
+                                    std::optional<Response>& answer) {
+  return build_and_send<void>(method, url, std::move(options), stream, &answer);
+}
+
+// Shared from here on: each response refers to the request that produced it, without a copy.
 Awaitable<Response> ClientCore::send(Request request, SendOptions options) {
-  // Shared from here on: each response refers to the request that produced it, without a copy.
-  return send_all(shared_from_this(), frame_pool::make_shared<Request>(std::move(request)), std::move(options));
+  return send_all<Response>(shared_from_this(), frame_pool::make_shared<Request>(std::move(request)),
+                            std::move(options), nullptr);
+}
+
+Awaitable<void> ClientCore::send(Request request, SendOptions options, std::optional<Response>& answer) {
+  return send_all<void>(shared_from_this(), frame_pool::make_shared<Request>(std::move(request)),
+                        std::move(options), &answer);
 }
 
 // Each request and response is held by a pointer or declared where it is produced, so that
-// the coroutine's frame holds no Request and no Response but the one answer: GCC keeps every
+// the coroutine's frame holds no Request and no Response but the answer it returns: GCC keeps every
 // local of a coroutine in its frame, and Asio recycles frames only up to 1,020 bytes.
-Awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> current,
-                                         SendOptions options) {
+template <class Result>
+Awaitable<Result> ClientCore::send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> current,
+                                       SendOptions options, std::optional<Response>* answer) {
   const auto started = std::chrono::steady_clock::now();
+  // The response is built where it goes: in this frame when it is the result, else in the
+  // caller's storage.
+  [[maybe_unused]] std::conditional_t<std::is_void_v<Result>, std::monostate, std::optional<Response>> own_answer;
+  if constexpr (!std::is_void_v<Result>) answer = &own_answer;
   Exchange exchange;
   exchange.follow_redirects = options.follow_redirects.value_or(self->options_.follow_redirects);
   exchange.caller_cookie = current->headers().contains("Cookie");
@@ -151,9 +176,8 @@ Awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, std::
     }
     self->prepare_single(*current, exchange);
     try {
-      std::optional<Response> answer;
-      co_await self->transport_for(current->url()).handle_async_request_into(*current, answer);
-      Response& response = *answer;
+      co_await self->transport_for(current->url()).handle_async_request_into(*current, *answer);
+      Response& response = **answer;
       self->finish_single(current, response);
       if (!history.empty()) response.set_history(history);
 
@@ -178,7 +202,11 @@ Awaitable<Response> ClientCore::send_all(std::shared_ptr<ClientCore> self, std::
           }
         }
         response.set_elapsed(std::chrono::steady_clock::now() - started);
-        co_return std::move(response);
+        if constexpr (std::is_void_v<Result>) {
+          co_return;
+        } else {
+          co_return std::move(response);
+        }
       }
       // The redirect or the answered challenge goes to the history, its connection back to the
       // pool once the (usually small) body is drained.

@@ -27,14 +27,25 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
 
   Request build_request(std::string_view method, std::string_view url, RequestOptions&& options) const;
   Request build_request(std::string_view method, const URL& url, RequestOptions&& options) const;
+  // Each call comes in two forms. The AsyncClient's returns the final response as the coroutine's
+  // result. The blocking Client's builds it in the caller's storage, `answer`, which must outlive
+  // the call: the response is not moved out through the coroutine's result, the loop driver's
+  // storage and its return, three moves of some 200 instructions each (with the destruction of
+  // what was moved from).
+
   // Sends request with auth and redirects handled; reads the body unless options.stream.
   Awaitable<Response> send(Request request, SendOptions options);
+  Awaitable<void> send(Request request, SendOptions options, std::optional<Response>& answer);
   // Builds the request for (method, url, options) and sends it. The request is built before the
   // coroutine starts, so that the caller's url and options need not outlive the call expression.
   // The options are passed by reference down to the Request, which takes them over: a move of
   // their nine members, at each of the calls on the way, would cost some hundred instructions.
   Awaitable<Response> request(std::string_view method, std::string_view url, RequestOptions&& options, bool stream);
   Awaitable<Response> request(std::string_view method, const URL& url, RequestOptions&& options, bool stream);
+  Awaitable<void> request(std::string_view method, std::string_view url, RequestOptions&& options, bool stream,
+                          std::optional<Response>& answer);
+  Awaitable<void> request(std::string_view method, const URL& url, RequestOptions&& options, bool stream,
+                          std::optional<Response>& answer);
   Awaitable<void> aclose();
 
   const asio::any_io_executor& executor() const noexcept { return executor_; }
@@ -46,8 +57,10 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   Transport& transport_for(const URL& url) const;
 
  private:
-  template <class Url>
-  Awaitable<Response> build_and_send(std::string_view method, const Url& url, RequestOptions&& options, bool stream);
+  // Result is Response (returned) or void (left in *answer); answer is null for Response.
+  template <class Result, class Url>
+  Awaitable<Result> build_and_send(std::string_view method, const Url& url, RequestOptions&& options, bool stream,
+                                   std::optional<Response>* answer);
   // The state of one send() across its redirects and auth sub-requests.
   struct Exchange {
     bool follow_redirects = false;
@@ -58,9 +71,10 @@ class ClientCore : public std::enable_shared_from_this<ClientCore> {
   };
 
   // The auth and redirect loops, and the body read unless streaming. Static, holding the core:
-  // the client may be released while the request runs.
-  static Awaitable<Response> send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> request,
-                                      SendOptions options);
+  // the client may be released while the request runs. Result as for build_and_send.
+  template <class Result>
+  static Awaitable<Result> send_all(std::shared_ptr<ClientCore> self, std::shared_ptr<Request> request,
+                                    SendOptions options, std::optional<Response>* answer);
   // A redirect not followed: the response offers it as next_request().
   static void keep_unfollowed_redirect(const Request& request, Response& response);
   // Around each single request sent: the jar's cookies and the request hooks before, the
