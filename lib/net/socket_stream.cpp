@@ -37,6 +37,15 @@ class SocketStream final : public ByteStream {
   }
 
   std::size_t write_now(std::span<const asio::const_buffer> buffers) noexcept override {
+    // MSG_DONTWAIT: never block the event loop's thread; MSG_NOSIGNAL: a peer that closed
+    // gives EPIPE, not SIGPIPE (as Asio's own sends do).
+    constexpr int flags = MSG_DONTWAIT | MSG_NOSIGNAL;
+    if (buffers.size() == 1) {
+      // One buffer (a request without a body, or a body alone): send(2), which spares the
+      // kernel the copy of a msghdr and an iovec that sendmsg(2) takes, some 100 ns.
+      const auto sent = ::send(socket_.native_handle(), buffers[0].data(), buffers[0].size(), flags);
+      return sent > 0 ? static_cast<std::size_t>(sent) : 0;
+    }
     std::array<iovec, max_gathered> iov{};
     const auto count = std::min(buffers.size(), iov.size());
     for (std::size_t i = 0; i < count; ++i) {
@@ -46,9 +55,7 @@ class SocketStream final : public ByteStream {
     msghdr message{};
     message.msg_iov = iov.data();
     message.msg_iovlen = count;
-    // MSG_DONTWAIT: never block the event loop's thread; MSG_NOSIGNAL: a peer that closed
-    // gives EPIPE, not SIGPIPE (as Asio's own sends do).
-    const auto sent = ::sendmsg(socket_.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    const auto sent = ::sendmsg(socket_.native_handle(), &message, flags);
     return sent > 0 ? static_cast<std::size_t>(sent) : 0;
   }
 
