@@ -102,11 +102,11 @@ Transport& ClientCore::transport_for(const URL& url) const {
 }
 
 Request ClientCore::build_request(std::string_view method, std::string_view url, RequestOptions&& options) const {
-  return build_client_request(options_, base_url_, method, merge_url(base_url_, url), std::move(options));
+  return build_client_request(options_, method, merge_url(base_url_, url), std::move(options));
 }
 
 Request ClientCore::build_request(std::string_view method, const URL& url, RequestOptions&& options) const {
-  return build_client_request(options_, base_url_, method, url, std::move(options));
+  return build_client_request(options_, method, url, std::move(options));
 }
 
 template <class Result, class Url>

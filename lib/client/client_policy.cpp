@@ -53,8 +53,8 @@ URL merge_url(const std::optional<URL>& base_url, std::string_view url) {
   return URL(std::string(without_query(base_url->href())) + std::string(url));
 }
 
-Request build_client_request(const ClientOptions& client, const std::optional<URL>&,
-                             std::string_view method, URL url, RequestOptions&& options) {
+Request build_client_request(const ClientOptions& client, std::string_view method, URL url,
+                             RequestOptions&& options) {
   if (!client.params.empty()) options.params = client.params.merge(options.params);
   const Timeout timeout = options.timeout.value_or(client.timeout);
   Request request(std::string(method), std::move(url), std::move(options), client.headers);

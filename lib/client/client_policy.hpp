@@ -26,8 +26,8 @@ URL merge_url(const std::optional<URL>& base_url, std::string_view url);
 
 // The request the client sends for (method, url, options): client headers under the request's,
 // client params before the request's, the effective timeout attached.
-Request build_client_request(const ClientOptions& client, const std::optional<URL>& base_url,
-                             std::string_view method, URL url, RequestOptions&& options);
+Request build_client_request(const ClientOptions& client, std::string_view method, URL url,
+                             RequestOptions&& options);
 
 // The authentication for one request: the request's own (Auth{} = none), else the client's,
 // else credentials in the URL's userinfo as Basic (RFC 3986 3.2.1, as httpx does).

@@ -92,7 +92,7 @@ TEST_CASE("build_client_request merges the client's options under the request's"
   RequestOptions options;
   options.headers = Headers{{"X-Both", "request"}};
   options.params = httpxx::QueryParams{{"b", "3"}, {"c", "4"}};
-  const Request request = build_client_request(client, std::nullopt, "get", URL("https://h.test/p"), RequestOptions(options));
+  const Request request = build_client_request(client, "get", URL("https://h.test/p"), RequestOptions(options));
 
   CHECK(request.method() == "GET");
   CHECK(request.headers().get("X-Client") == "c");
@@ -106,17 +106,17 @@ TEST_CASE("build_client_request merges the client's options under the request's"
   SUBCASE("the request's own timeout wins") {
     RequestOptions with_timeout;
     with_timeout.timeout = httpxx::Timeout::all(httpxx::Duration(1));
-    const Request r = build_client_request(client, std::nullopt, "GET", URL("https://h.test/"), std::move(with_timeout));
+    const Request r = build_client_request(client, "GET", URL("https://h.test/"), std::move(with_timeout));
     REQUIRE(r.timeout());
     CHECK(*r.timeout() == httpxx::Timeout::all(httpxx::Duration(1)));
   }
   SUBCASE("params already in the URL come first") {
-    const Request r = build_client_request(client, std::nullopt, "GET", URL("https://h.test/p?x=0"), RequestOptions(options));
+    const Request r = build_client_request(client, "GET", URL("https://h.test/p?x=0"), RequestOptions(options));
     CHECK(r.url().query() == "x=0&a=1&b=3&c=4");
   }
   SUBCASE("without client params the request's are used as they are") {
     httpxx::ClientOptions bare;
-    const Request r = build_client_request(bare, std::nullopt, "GET", URL("https://h.test/p"), RequestOptions(options));
+    const Request r = build_client_request(bare, "GET", URL("https://h.test/p"), RequestOptions(options));
     CHECK(r.url().query() == "b=3&c=4");
     CHECK(r.headers().get("X-Both") == "request");
     CHECK_FALSE(r.headers().contains("X-Client"));
